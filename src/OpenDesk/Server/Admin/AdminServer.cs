@@ -1,0 +1,514 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenDesk.Protocol;
+
+namespace OpenDesk.Server.Admin;
+
+/// <summary>
+/// The admin IPC endpoint of a running server (spec §20): a Unix domain socket, mode 0600, that answers
+/// <c>list</c>, <c>kill</c>, <c>kill_all</c> and our <c>pair</c> extension, one request per connection. Only
+/// the user running serve may talk to it; every other uid is dropped before a byte is read.
+/// </summary>
+internal sealed class AdminServer : IAsyncDisposable
+{
+    /// <summary>The eviction reason of every admin kill (spec §15.3), which cooperative clients key on.</summary>
+    public const string KillReason = "admin_disconnect";
+
+    /// <summary>How long a client may take to deliver its request before the server gives up on it.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>What <c>opendesk pair</c> defaults to (spec §24) when a request carries no timeout.</summary>
+    private const double DefaultPairTimeoutSeconds = 300.0;
+
+    /// <summary>A day; longer waits are certainly a typo, and the bound keeps the timer arithmetic in range.</summary>
+    private const double MaxPairTimeoutSeconds = 86_400.0;
+
+    private const UnixFileMode SocketMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode HomeMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Connecting to a live server is instant; a probe that hangs means a server too busy to accept.</summary>
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Bounds dispose when an operation ignores cancellation, so shutdown cannot hang on admin.</summary>
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
+    private readonly Socket _listener;
+    private readonly IAdminOperations _operations;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _requestTimeout;
+    private readonly uint _ownerUid;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationToken _stoppingToken;
+    private readonly ConcurrentDictionary<long, Task> _connections = new();
+    private readonly Task _acceptLoop;
+    private long _nextConnectionId;
+    private int _disposed;
+
+    private AdminServer(string socketPath, Socket listener, IAdminOperations operations, ILogger logger, TimeSpan requestTimeout)
+    {
+        SocketPath = socketPath;
+        _listener = listener;
+        _operations = operations;
+        _logger = logger;
+        _requestTimeout = requestTimeout;
+        _ownerUid = PeerCredentials.EffectiveUserId;
+        _stoppingToken = _stopping.Token;
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>The absolute path of the bound socket.</summary>
+    public string SocketPath { get; }
+
+    /// <inheritdoc cref="StartAsync(string, IAdminOperations, ILogger?, TimeSpan, CancellationToken)"/>
+    public static Task<AdminServer> StartAsync(string socketPath, IAdminOperations operations, ILogger? logger, CancellationToken cancellationToken) =>
+        StartAsync(socketPath, operations, logger, DefaultRequestTimeout, cancellationToken);
+
+    /// <summary>
+    /// Binds the admin socket at <paramref name="socketPath"/> (normally <c>&lt;home&gt;/admin.sock</c>) and starts
+    /// answering. A leftover socket file from a crashed server is replaced; one that a live server still
+    /// answers on makes this throw instead, because unlinking it would silently orphan that server's admin
+    /// channel (the upstream quirk of §20.1). A client gets <paramref name="requestTimeout"/> to deliver its request.
+    /// </summary>
+    /// <exception cref="OpenDeskException">Another serve owns the socket, or the socket cannot be created.</exception>
+    /// <remarks>
+    /// A missing parent directory is created with mode 0700. An existing one, normally the opendesk home, is left
+    /// with whatever mode its owner chose: the socket's own 0600 mode and the peer-uid check protect the channel.
+    /// Two servers starting in the same instant could both find a stale file and both unlink it; the loser's
+    /// bind then fails or orphans the winner's socket. Serve also binds its network port, which makes that race
+    /// practically unreachable, so no lock file is taken here.
+    /// </remarks>
+    public static async Task<AdminServer> StartAsync(
+        string socketPath,
+        IAdminOperations operations,
+        ILogger? logger,
+        TimeSpan requestTimeout,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(socketPath);
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("the admin Unix socket is not used on Windows; serve's admin channel there is a named pipe (spec §20.1)");
+        }
+
+        var log = logger ?? NullLogger.Instance;
+        var path = Path.GetFullPath(socketPath);
+        var endpoint = CreateEndPoint(path);
+
+        var directory = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, HomeMode);
+        }
+
+        await RemoveStaleSocketAsync(path, endpoint, log, cancellationToken).ConfigureAwait(false);
+
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var bound = false;
+        try
+        {
+            listener.Bind(endpoint);
+            bound = true;
+
+            // Binding creates the file with the umask's mode; connecting needs write permission, so a common
+            // umask (022) already keeps other users out until this chmod, and the uid check covers any other.
+            File.SetUnixFileMode(path, SocketMode);
+            listener.Listen();
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            listener.Dispose();
+            throw new OpenDeskException(AlreadyRunningMessage(path), e);
+        }
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        {
+            listener.Dispose();
+            if (bound)
+            {
+                TryDelete(path);
+            }
+
+            throw new OpenDeskException($"cannot create the admin socket {path}: {e.Message}", e);
+        }
+
+        log.LogDebug("admin IPC listening on {SocketPath}", path);
+        return new AdminServer(path, listener, operations, log, requestTimeout);
+    }
+
+    /// <summary>Stops accepting, ends in-flight requests (a pending <c>pair</c> is cancelled) and deletes the socket file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+
+        var drained = true;
+        var pending = _connections.Values.ToArray();
+        if (pending.Length > 0)
+        {
+            try
+            {
+                await Task.WhenAll(pending).WaitAsync(ShutdownGrace).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                drained = false;
+                _logger.LogWarning("admin IPC stopped with {Count} request(s) still running", pending.Length);
+            }
+        }
+
+        TryDelete(SocketPath);
+
+        // Requests that outlived the grace period still hold linked tokens; leave the source to the GC then.
+        if (drained)
+        {
+            _stopping.Dispose();
+        }
+    }
+
+    private static UnixDomainSocketEndPoint CreateEndPoint(string path)
+    {
+        try
+        {
+            return new UnixDomainSocketEndPoint(path);
+        }
+        catch (ArgumentException e)
+        {
+            throw new OpenDeskException(
+                $"admin socket path {path} is too long for a Unix domain socket ({Encoding.UTF8.GetByteCount(path)} bytes); use a shorter --home",
+                e);
+        }
+    }
+
+    private static string AlreadyRunningMessage(string path) =>
+        $"another opendesk serve is already running with this home (admin socket {path} is live)";
+
+    /// <summary>Removes a socket file no server listens on any more; refuses when one still does.</summary>
+    private static async Task RemoveStaleSocketAsync(string path, UnixDomainSocketEndPoint endpoint, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ProbeTimeout);
+        try
+        {
+            await probe.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            logger.LogInformation("removing stale admin socket {SocketPath} left by a server that is no longer running", path);
+            TryDelete(path);
+            return;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new OpenDeskException(AlreadyRunningMessage(path));
+        }
+        catch (SocketException e)
+        {
+            throw new OpenDeskException(
+                $"cannot tell whether admin socket {path} belongs to a running opendesk serve ({e.Message}); remove it if no serve is running",
+                e);
+        }
+
+        throw new OpenDeskException(AlreadyRunningMessage(path));
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing useful to do: a leftover file is detected as stale and replaced by the next start.
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stoppingToken.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(_stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (_stoppingToken.IsCancellationRequested && e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // Typically out of file descriptors; back off rather than spin, and keep serving once it clears.
+                _logger.LogWarning(e, "admin IPC accept failed on {SocketPath}", SocketPath);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), _stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
+            }
+            catch (Exception e)
+            {
+                // Not a transient accept failure; stop accepting but leave the daemon and its sessions running.
+                _logger.LogError(e, "admin IPC stopped accepting on {SocketPath}", SocketPath);
+                return;
+            }
+
+            var id = Interlocked.Increment(ref _nextConnectionId);
+            var task = Task.Run(() => ServeConnectionAsync(client));
+            _connections[id] = task;
+            _ = task.ContinueWith(_ => _connections.TryRemove(id, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>One connection: check the uid, read one request, answer once, close. Never throws.</summary>
+    private async Task ServeConnectionAsync(Socket socket)
+    {
+        using (socket)
+        {
+            try
+            {
+                var peerUid = PeerCredentials.PeerUserId(socket);
+                if (peerUid != _ownerUid)
+                {
+                    _logger.LogWarning(
+                        "refused an admin connection from uid {PeerUid}: only uid {OwnerUid}, the user running serve, may use {SocketPath}",
+                        peerUid, _ownerUid, SocketPath);
+                    return;
+                }
+
+                var stream = new NetworkStream(socket, ownsSocket: false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    object? request;
+                    try
+                    {
+                        request = await ReadRequestAsync(stream).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!_stoppingToken.IsCancellationRequested)
+                    {
+                        _logger.LogDebug("admin client sent no complete request within {Timeout}", _requestTimeout);
+                        await TryReplyAsync(stream, AdminFrame.Error($"no complete admin request within {PyRepr.FormatFloat(_requestTimeout.TotalSeconds)}s")).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (OpenDeskException e)
+                    {
+                        // Oversized or undecodable request: say why, so a hand-written client can be fixed.
+                        _logger.LogDebug("rejected admin request: {Error}", e.Message);
+                        await TryReplyAsync(stream, AdminFrame.Error(e.Message)).ConfigureAwait(false);
+                        return;
+                    }
+
+                    var response = await DispatchAsync(request, stream).ConfigureAwait(false);
+                    await TryReplyAsync(stream, response).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is EndOfStreamException or IOException or SocketException or ObjectDisposedException)
+            {
+                _logger.LogDebug("admin client went away: {Error}", e.Message);
+            }
+            catch (OperationCanceledException) when (_stoppingToken.IsCancellationRequested)
+            {
+                // Shutting down; the client sees the connection close.
+            }
+            catch (Exception e)
+            {
+                // A bug in one connection must not take the daemon (or its shutdown) down with it.
+                _logger.LogError(e, "admin connection failed unexpectedly");
+            }
+        }
+    }
+
+    private async Task<object?> ReadRequestAsync(Stream stream)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stoppingToken);
+        deadline.CancelAfter(_requestTimeout);
+        return await AdminFrame.ReadAsync(stream, deadline.Token).ConfigureAwait(false);
+    }
+
+    private async Task TryReplyAsync(Stream stream, MsgMap response)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stoppingToken);
+        deadline.CancelAfter(_requestTimeout);
+        try
+        {
+            await AdminFrame.WriteAsync(stream, response, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            _logger.LogDebug("admin reply not delivered: {Error}", e.Message);
+        }
+    }
+
+    private async Task<MsgMap> DispatchAsync(object? request, Stream stream)
+    {
+        try
+        {
+            if (request is not MsgMap map)
+            {
+                return AdminFrame.Error($"admin frame is not a dict: {PythonTypeName(request)}");
+            }
+
+            map.TryGetValue("op", out var op);
+            return op switch
+            {
+                "list" => List(),
+                "kill" => await KillAsync(map).ConfigureAwait(false),
+                "kill_all" => await KillAllAsync().ConfigureAwait(false),
+                "pair" => await PairAsync(map, stream).ConfigureAwait(false),
+                _ => AdminFrame.Error($"unknown op {PyRepr.Format(op)}"),
+            };
+        }
+        catch (OperationCanceledException) when (_stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // Upstream answers any failure with str(e); the daemon keeps serving whatever the operation did.
+            _logger.LogWarning(e, "admin request failed");
+            return AdminFrame.Error(e.Message);
+        }
+    }
+
+    private MsgMap List()
+    {
+        var now = (DateTime.UtcNow - DateTime.UnixEpoch).TotalSeconds;
+        var sessions = _operations.ListSessions().Select(s => (object?)AdminFrame.SessionMap(s, now)).ToList();
+        return new MsgMap(2) { ["ok"] = true, ["sessions"] = sessions };
+    }
+
+    private async Task<MsgMap> KillAsync(MsgMap request)
+    {
+        if (!request.TryGetValue("id", out var value) || value is not string id)
+        {
+            return AdminFrame.Error("missing 'id'");
+        }
+
+        var killed = await _operations.KillAsync(id, KillReason, _stoppingToken).ConfigureAwait(false);
+        _logger.LogInformation("admin kill of session {SessionId}: {Outcome}", id, killed ? "closed" : "no live session");
+        return new MsgMap(2) { ["ok"] = killed, ["killed"] = killed ? 1L : 0L };
+    }
+
+    private async Task<MsgMap> KillAllAsync()
+    {
+        var killed = await _operations.KillAllAsync(KillReason, _stoppingToken).ConfigureAwait(false);
+        _logger.LogInformation("admin kill_all closed {Count} session(s)", killed);
+        return new MsgMap(2) { ["ok"] = true, ["killed"] = (long)killed };
+    }
+
+    /// <summary>
+    /// Our extension, so <c>opendesk pair</c> works while serve holds the port: the connection stays open until
+    /// someone pairs or the window times out. The client hanging up (Ctrl-C in the CLI) closes the window, so
+    /// an abandoned code cannot be used later; a client must therefore not half-close after its request.
+    /// </summary>
+    private async Task<MsgMap> PairAsync(MsgMap request, Stream stream)
+    {
+        if (!request.TryGetValue("code", out var codeValue) || codeValue is not string code)
+        {
+            return AdminFrame.Error("missing 'code'");
+        }
+
+        var seconds = DefaultPairTimeoutSeconds;
+        if (request.TryGetValue("timeout", out var timeoutValue) && timeoutValue is not null)
+        {
+            seconds = timeoutValue switch
+            {
+                double d => d,
+                long l => l,
+                ulong u => u,
+                _ => double.NaN,
+            };
+            if (!(seconds > 0 && seconds <= MaxPairTimeoutSeconds))
+            {
+                return AdminFrame.Error($"invalid 'timeout' {PyRepr.Format(timeoutValue)}: expected seconds greater than 0 and at most {PyRepr.FormatFloat(MaxPairTimeoutSeconds)}");
+            }
+        }
+
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(_stoppingToken);
+        var hangup = CancelOnHangupAsync(stream, window);
+        try
+        {
+            var outcome = await _operations.PairAsync(code, TimeSpan.FromSeconds(seconds), window.Token).ConfigureAwait(false);
+            _logger.LogInformation("paired with {PeerName} ({Fingerprint}) through admin IPC", outcome.Name, outcome.Fingerprint);
+            return new MsgMap(4)
+            {
+                ["ok"] = true,
+                ["name"] = outcome.Name,
+                ["public_key"] = outcome.PublicKeyHex,
+                ["fingerprint"] = outcome.Fingerprint,
+            };
+        }
+        catch (TimeoutException)
+        {
+            return AdminFrame.Error($"no peer paired within {PyRepr.FormatFloat(seconds)}s.");
+        }
+        catch (OperationCanceledException) when (!_stoppingToken.IsCancellationRequested)
+        {
+            _logger.LogInformation("admin client disconnected; pairing window closed");
+            return AdminFrame.Error("pairing cancelled: the admin client disconnected");
+        }
+        finally
+        {
+            await window.CancelAsync().ConfigureAwait(false);
+            await hangup.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for the client to close its end and then cancels <paramref name="window"/>; returns when either happens.</summary>
+    private static async Task CancelOnHangupAsync(Stream stream, CancellationTokenSource window)
+    {
+        var buffer = new byte[64];
+        try
+        {
+            while (await stream.ReadAsync(buffer, window.Token).ConfigureAwait(false) > 0)
+            {
+                // Bytes after the request mean nothing; only the close matters.
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // A reset is a hang-up too.
+        }
+
+        await window.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Python's <c>type(x).__name__</c> for what msgpack-python would have decoded, as upstream reports it.</summary>
+    private static string PythonTypeName(object? value) => value switch
+    {
+        null => "NoneType",
+        bool => "bool",
+        long or ulong => "int",
+        double => "float",
+        string => "str",
+        byte[] => "bytes",
+        MsgMap => "dict",
+        System.Collections.IList => "list",
+        _ => value.GetType().Name,
+    };
+}

@@ -1,0 +1,21 @@
+namespace OpenDesk.Server.Admin;
+
+
+/// <summary>What the admin IPC may ask of a running server. Implemented by the server's session registry.</summary>
+internal interface IAdminOperations
+{
+    IReadOnlyList<SessionInfo> ListSessions();
+
+    /// <summary>Evicts one session (PUSH <c>session.evicted</c>, then close). False for an unknown id.</summary>
+    Task<bool> KillAsync(string sessionId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Evicts every session; returns how many live sessions were closed.</summary>
+    Task<int> KillAllAsync(string reason, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the pairing window with <paramref name="code"/> and waits for the first successful pairing, so
+    /// that <c>opendesk pair</c> works while serve holds the port. Throws <see cref="TimeoutException"/> when
+    /// nobody paired in time and <see cref="InvalidOperationException"/> when a window is already open.
+    /// </summary>
+    Task<PairingOutcome> PairAsync(string code, TimeSpan timeout, CancellationToken cancellationToken);
+}

@@ -1,0 +1,4 @@
+namespace OpenDesk.Server;
+
+/// <summary>Who paired through a pairing window.</summary>
+public sealed record PairingOutcome(string Name, string PublicKeyHex, string Fingerprint);

@@ -1,0 +1,78 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using OpenDesk.Protocol;
+using OpenDesk.Server.Admin;
+
+namespace OpenDesk.Tests.Admin;
+
+/// <summary>
+/// A private directory (mode 0700, short enough for the 108-byte socket path limit) holding
+/// <c>admin.sock</c>, and raw-socket helpers for clients that misbehave on purpose.
+/// </summary>
+internal sealed class AdminFixture : IAsyncDisposable
+{
+    /// <summary>No single step of these tests legitimately takes this long; hitting it means a hang.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+
+    public AdminFixture()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("odadm-").FullName;
+        SocketPath = Path.Combine(Directory, "admin.sock");
+    }
+
+    public string Directory { get; }
+
+    public string SocketPath { get; }
+
+    public FakeAdminOperations Operations { get; } = new();
+
+    public AdminServer? Server { get; private set; }
+
+    public async Task<AdminServer> StartAsync(TimeSpan? requestTimeout = null, ILogger? logger = null)
+    {
+        Server = await AdminServer.StartAsync(SocketPath, Operations, logger, requestTimeout ?? AdminServer.DefaultRequestTimeout, CancellationToken.None);
+        return Server;
+    }
+
+    public Task<MsgMap> RequestAsync(MsgMap request) =>
+        AdminClient.RequestAsync(SocketPath, request, CancellationToken.None).WaitAsync(Patience);
+
+    public async Task<Socket> ConnectRawAsync()
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath));
+        return socket;
+    }
+
+    /// <summary>Everything the server sends until it closes the connection.</summary>
+    public static async Task<byte[]> ReadToCloseAsync(Socket socket)
+    {
+        using var received = new MemoryStream();
+        using var deadline = new CancellationTokenSource(Patience);
+        var buffer = new byte[4096];
+        try
+        {
+            int n;
+            while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)) > 0)
+            {
+                received.Write(buffer, 0, n);
+            }
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // Closing with our extra request unread resets the connection; the reply before it still counts.
+        }
+
+        return received.ToArray();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
