@@ -34,7 +34,7 @@ internal static class X25519
         }
 
         using var key = ImportPrivate(privateKey);
-        var peer = NSec.Cryptography.PublicKey.Import(Algorithm, peerPublicKey, KeyBlobFormat.RawPublicKey);
+        var peer = PublicKey.Import(Algorithm, peerPublicKey, KeyBlobFormat.RawPublicKey);
         using var secret = Algorithm.Agree(key, peer, new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport })
             ?? throw new AuthenticationException(AuthFailureReason.Protocol, "X25519 shared secret is all zeros (low-order public key)");
         return secret.Export(SharedSecretBlobFormat.RawSharedSecret);
