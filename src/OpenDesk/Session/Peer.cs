@@ -199,16 +199,13 @@ internal sealed class Peer : IAsyncDisposable
             Frame? frame;
             try
             {
-                frame = await _channel.ReceiveAsync(_shutdown.Token).ConfigureAwait(false);
+                // No token: cancelling a WebSocket receive aborts the socket, which would cut off a close
+                // handshake (and a just-sent eviction PUSH) in progress. Closing the channel ends this read.
+                frame = await _channel.ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (ProtocolException ex)
             {
                 reason = new ProtocolException(ErrorCodes.Protocol, $"bad frame: {ex.Detail}", inner: ex);
-                break;
-            }
-            catch (OperationCanceledException)
-            {
-                reason = new ConnectionClosedException("peer closed");
                 break;
             }
             catch (Exception ex)

@@ -40,6 +40,7 @@ internal sealed class SecureChannel : IAsyncDisposable
 
     public bool IsClosed => _closed;
 
+    /// <summary>Encrypts and sends one frame. The token only bounds the wait for the writer slot.</summary>
     public async ValueTask SendAsync(Frame frame, CancellationToken cancellationToken = default)
     {
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -53,7 +54,10 @@ internal sealed class SecureChannel : IAsyncDisposable
             _sendBuffer.ResetWrittenCount();
             FrameCodec.Encode(frame, _sendBuffer);
             var message = Seal(_sendBuffer.WrittenSpan);
-            await _transport.SendAsync(message, cancellationToken).ConfigureAwait(false);
+
+            // Once a frame is sealed it must go out: cancelling a WebSocket send aborts the whole socket, and
+            // a frame skipped after sealing would desynchronise the nonce counter anyway.
+            await _transport.SendAsync(message, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
