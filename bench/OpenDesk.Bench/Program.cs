@@ -1,0 +1,13 @@
+using System.Globalization;
+using OpenDesk.Bench;
+
+// Usage: OpenDesk.Bench [protocol|sessions|all] [--quick]
+var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+var quick = args.Contains("--quick");
+Console.WriteLine($"opendesk benchmarks ({Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture)})");
+if (suite is "protocol" or "all")
+{
+    await ProtocolBenchmark.RunAsync(handshakes: quick ? 50 : 300, calls: quick ? 2000 : 20000, bulkCalls: quick ? 50 : 300);
+}
+
+return 0;

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using OpenDesk.Protocol;
+using OpenDesk.Session;
+using OpenDesk.Transport;
+
+namespace OpenDesk.Bench;
+
+/// <summary>
+/// Protocol core over a real loopback WebSocket: auth handshake time, small-call round trip, and
+/// throughput of calls carrying 1 MiB of bytes.
+/// </summary>
+internal static class ProtocolBenchmark
+{
+    public static async Task RunAsync(int handshakes, int calls, int bulkCalls)
+    {
+        var serverKey = KeyPair.Generate();
+        var clientKey = KeyPair.Generate();
+        var options = new TransportOptions();
+        await using var server = await WebSocketServer.StartAsync("127.0.0.1", 0, options, async (transport, ct) =>
+        {
+            try
+            {
+                var hello = await HandshakeMessage.ReceiveAsync(transport, ct, HandshakeMessage.AuthHello);
+                var keys = await AuthHandshake.RunServerAsync(transport, serverKey, hello, _ => true, ct);
+                await using var peer = new Peer(new SecureChannel(transport, keys), null, new EchoDispatcher());
+                await peer.StartAsync(new HelloFrame(HelloFrame.ServerRole, "", new MsgMap(), new MsgMap(), null), ct);
+                await peer.Closed.WaitAsync(ct);
+            }
+            catch (Exception ex) when (ex is OpenDeskException or OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+        var uri = new Uri($"ws://127.0.0.1:{server.Port}/");
+
+        Console.WriteLine("protocol core, loopback WebSocket");
+        var handshakeTimes = new List<double>();
+        for (var i = 0; i < handshakes; i++)
+        {
+            var transport = await WebSocketConnector.ConnectAsync(uri, options, TimeSpan.FromSeconds(5), CancellationToken.None);
+            var sw = Stopwatch.StartNew();
+            var keys = await AuthHandshake.RunClientAsync(transport, clientKey, serverKey.PublicKey, CancellationToken.None);
+            sw.Stop();
+            handshakeTimes.Add(sw.Elapsed.TotalMilliseconds);
+            await using var peer = new Peer(new SecureChannel(transport, keys));
+            await peer.StartAsync(HelloFrame.Client());
+        }
+
+        Stats.Print($"auth handshake (n={handshakes}) median", Stats.Ms(Stats.Percentile(handshakeTimes, 50)));
+        Stats.Print($"auth handshake p99", Stats.Ms(Stats.Percentile(handshakeTimes, 99)));
+
+        var connection = await WebSocketConnector.ConnectAsync(uri, options, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var sessionKeys = await AuthHandshake.RunClientAsync(connection, clientKey, serverKey.PublicKey, CancellationToken.None);
+        await using var client = new Peer(new SecureChannel(connection, sessionKeys));
+        await client.StartAsync(HelloFrame.Client());
+
+        var small = new MsgMap { ["x"] = 50.0, ["y"] = 60.0 };
+        for (var i = 0; i < 2000; i++)
+        {
+            await client.CallAsync("echo", small);
+        }
+
+        var latencies = new List<double>(calls);
+        for (var i = 0; i < calls; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await client.CallAsync("echo", small);
+            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
+        Stats.Print($"small call round trip (n={calls}) median", Stats.Ms(Stats.Percentile(latencies, 50)));
+        Stats.Print("small call round trip p99", Stats.Ms(Stats.Percentile(latencies, 99)));
+
+        var payload = new MsgMap { ["data"] = new byte[1 << 20] };
+        Random.Shared.NextBytes((byte[])payload["data"]!);
+        await client.CallAsync("size", payload);
+        var bulk = Stopwatch.StartNew();
+        for (var i = 0; i < bulkCalls; i++)
+        {
+            var result = await client.CallAsync("size", payload);
+            if ((long)result!["size"]! != 1 << 20)
+            {
+                throw new InvalidOperationException("payload damaged in transit");
+            }
+        }
+
+        bulk.Stop();
+        var mibPerSecond = bulkCalls / bulk.Elapsed.TotalSeconds;
+        Stats.Print($"1 MiB calls, one at a time (n={bulkCalls})", $"{mibPerSecond.ToString("0.0", CultureInfo.InvariantCulture)} MiB/s ({Stats.Ms(bulk.Elapsed.TotalMilliseconds / bulkCalls)} per call)");
+
+        var parallel = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, bulkCalls).Select(_ => client.CallAsync("size", payload)));
+        parallel.Stop();
+        Stats.Print($"1 MiB calls, all in flight (n={bulkCalls})", $"{(bulkCalls / parallel.Elapsed.TotalSeconds).ToString("0.0", CultureInfo.InvariantCulture)} MiB/s");
+    }
+
+    private sealed class EchoDispatcher : IRequestDispatcher
+    {
+        public ValueTask<MsgMap?> InvokeAsync(string method, MsgMap parameters, CancellationToken cancellationToken) =>
+            method == "size"
+                ? ValueTask.FromResult<MsgMap?>(new MsgMap { ["size"] = (long)((byte[])parameters["data"]!).Length })
+                : ValueTask.FromResult<MsgMap?>(parameters);
+
+        public async IAsyncEnumerable<MsgMap> StreamAsync(string method, MsgMap parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.CompletedTask;
+            yield break;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Prints the benchmark figures: ./scripts/bench.sh [protocol|sessions|all] [--quick]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dotnet build "$root/bench/OpenDesk.Bench/OpenDesk.Bench.csproj" -c Release --nologo -v quiet >/dev/null
+exec dotnet "$root/bench/OpenDesk.Bench/bin/Release/net10.0/OpenDesk.Bench.dll" "$@"
