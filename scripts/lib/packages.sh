@@ -1,0 +1,23 @@
+# Installs the Debian packages a job needs, once per machine; sourced by the scripts in scripts/.
+# Usage: ensure_packages test|demo|bench
+
+packages_for() {
+  case "$1" in
+    test) echo "python3 util-linux passwd" ;;
+    demo) echo "python3" ;;
+    bench) echo "python3" ;;
+  esac
+}
+
+ensure_packages() {
+  local missing=()
+  for pkg in $(packages_for "$1"); do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}" >&2
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+}
