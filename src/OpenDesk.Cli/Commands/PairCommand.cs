@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using OpenDesk.Protocol;
+using OpenDesk.Server;
+using OpenDesk.Server.Admin;
+using OpenDesk.Trust;
+
+namespace OpenDesk.Cli.Commands;
+
+/// <summary>
+/// <c>opendesk pair</c> on the controlled machine: shows a 6-digit code and accepts one controller. When serve
+/// is already running it asks the daemon to open the window instead of fighting it for the port.
+/// </summary>
+internal static class PairCommand
+{
+    public const int CancelledExit = 130;
+    private const int BoxWidth = 48;
+
+    public static Command Create()
+    {
+        var code = new Option<string?>("--code") { Description = "use this pairing code instead of a random one" };
+        var timeout = new Option<double>("--timeout") { Description = "seconds to wait for a controller", DefaultValueFactory = _ => 300.0 };
+        var command = new Command("pair", "Pair a new controller: show a one-time code and wait for `opendesk pair-with` on the controller");
+        command.Options.Add(ServeCommand.Port);
+        command.Options.Add(ServeCommand.Host);
+        command.Options.Add(code);
+        command.Options.Add(timeout);
+        command.Options.Add(ServeCommand.NoMdns);
+        command.SetAction(async (parse, ct) =>
+        {
+            var home = Cli.HomeOf(parse);
+            var pairingCode = parse.GetValue(code) ?? RandomCode();
+            var seconds = parse.GetValue(timeout);
+            if (!(seconds > 0))
+            {
+                return Cli.Error("--timeout must be a positive number of seconds");
+            }
+
+            var identity = Identity.LoadOrCreate(home);
+            var port = parse.GetValue(ServeCommand.Port);
+            PrintBox(port, identity.Fingerprint, pairingCode);
+            try
+            {
+                var outcome = await PairAsync(home, parse.GetValue(ServeCommand.Host)!, port, pairingCode, TimeSpan.FromSeconds(seconds), ct);
+                Console.WriteLine($"✓ Paired with {outcome.Name} ({outcome.Fingerprint})");
+                return 0;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Console.WriteLine();
+                Console.WriteLine("Pairing cancelled.");
+                return CancelledExit;
+            }
+            catch (TimeoutException ex)
+            {
+                return Cli.Error(ex.Message);
+            }
+            catch (OpenDeskException ex)
+            {
+                return Cli.Error(ex.Message);
+            }
+        });
+        return command;
+    }
+
+    private static async Task<PairingOutcome> PairAsync(OpenDeskHome home, string host, int port, string code, TimeSpan timeout, CancellationToken ct)
+    {
+        if (File.Exists(home.AdminSocketPath))
+        {
+            try
+            {
+                return await AdminClient.PairAsync(home.AdminSocketPath, code, timeout, ct);
+            }
+            catch (OpenDeskException ex) when (ex.Message.StartsWith("No opendesk admin socket", StringComparison.Ordinal))
+            {
+                // A stale socket from a crashed daemon: nobody is serving, so run our own listener.
+            }
+        }
+
+        await using var server = await OpenDeskServer.StartAsync(new ServerOptions
+        {
+            Home = home,
+            Computer = ServeCommand.CreateComputer(),
+            Host = host,
+            Port = port,
+        }, ct);
+        return await server.PairAsync(code, timeout, ct);
+    }
+
+    private static string RandomCode() => RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void PrintBox(int port, string fingerprint, string code)
+    {
+        string[] lines =
+        [
+            "opendesk pairing",
+            $"{"port:",-14}{port}",
+            $"{"fingerprint:",-14}{fingerprint}",
+            "",
+            $"{"pairing code:",-14}{code}",
+            "",
+            "Run on the controller:",
+            $"opendesk pair-with <host> {code}",
+        ];
+        var inner = BoxWidth - 4;
+        Console.WriteLine("┌" + new string('─', BoxWidth - 2) + "┐");
+        foreach (var line in lines)
+        {
+            Console.WriteLine($"│ {line.PadRight(inner)} │");
+        }
+
+        Console.WriteLine("└" + new string('─', BoxWidth - 2) + "┘");
+        Console.Out.Flush();
+    }
+
+    internal static string FormatSeconds(double seconds) => PyRepr.FormatFloat(seconds);
+}

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using OpenDesk.Computer;
+using OpenDesk.Server;
+using OpenDesk.Trust;
+
+namespace OpenDesk.Cli.Commands;
+
+/// <summary><c>opendesk serve</c>: the long-lived daemon on the controlled machine.</summary>
+internal static class ServeCommand
+{
+    public const int NoTrustedPeersExit = 2;
+
+    public static readonly Option<string> Host = new("--host") { Description = "address to listen on", DefaultValueFactory = _ => "0.0.0.0" };
+    public static readonly Option<int> Port = new("--port") { Description = "TCP port to listen on (0 = any free port)", DefaultValueFactory = _ => ServerOptions.DefaultPort };
+    public static readonly Option<bool> NoMdns = new("--no-mdns") { Description = "do not advertise on the LAN (mDNS)" };
+
+    public static Command Create()
+    {
+        var liveness = new Option<double>("--liveness")
+        {
+            Description = "seconds within which a controller that vanished without closing loses its slot",
+            DefaultValueFactory = _ => ServerOptions.DefaultLivenessTimeout.TotalSeconds,
+        };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "log debug detail" };
+        var command = new Command(
+            "serve",
+            "Run the long-lived opendesk server (paired peers only). One controller at a time; a different peer trying to connect while one is active is rejected with BUSY.");
+        command.Options.Add(Host);
+        command.Options.Add(Port);
+        command.Options.Add(NoMdns);
+        command.Options.Add(liveness);
+        command.Options.Add(verbose);
+        command.SetAction(async (parse, ct) =>
+        {
+            var home = Cli.HomeOf(parse);
+            var trust = new TrustStore(home);
+            if (!trust.List().Any(p => p.Role != PeerRole.Remote))
+            {
+                Console.Error.WriteLine("ERROR: no trusted peers yet.  Run `opendesk pair` first.");
+                return NoTrustedPeersExit;
+            }
+
+            using var loggers = CreateLoggerFactory(parse.GetValue(verbose));
+            var host = parse.GetValue(Host)!;
+            OpenDeskServer server;
+            try
+            {
+                server = await OpenDeskServer.StartAsync(new ServerOptions
+                {
+                    Home = home,
+                    Computer = CreateComputer(),
+                    Host = host,
+                    Port = parse.GetValue(Port),
+                    LivenessTimeout = TimeSpan.FromSeconds(parse.GetValue(liveness)),
+                    LoggerFactory = loggers,
+                }, ct);
+            }
+            catch (OpenDeskException ex)
+            {
+                return Cli.Error(ex.Message);
+            }
+
+            await using (server)
+            {
+                Console.WriteLine($"opendesk serve listening on {host}:{server.Port}  fp={server.Identity.Fingerprint}");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    Console.WriteLine();
+                    Console.WriteLine("Shutting down.");
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The desktop this machine serves. Until a real desktop backend is available, the honest headless one.</summary>
+    internal static IComputer CreateComputer() => new HeadlessComputer();
+
+    internal static ILoggerFactory CreateLoggerFactory(bool verbose) =>
+        LoggerFactory.Create(builder =>
+        {
+            builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
+            builder.AddFilter("Microsoft", LogLevel.Warning);
+            builder.AddProvider(new StderrLoggerProvider(verbose ? LogLevel.Debug : LogLevel.Information));
+        });
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using OpenDesk.Protocol;
+using OpenDesk.Server.Admin;
+using OpenDesk.Trust;
+
+namespace OpenDesk.Cli.Commands;
+
+/// <summary>
+/// <c>opendesk unpair NAME</c>: the enforced way to free the slot. Trust goes first, so the kicked controller's
+/// next connection fails authentication; then its live session is evicted through the admin socket.
+/// </summary>
+internal static class UnpairCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("unpair", "Revoke a paired controller (and disconnect them if active)");
+        var name = new Argument<string>("name") { Description = "Friendly name from `opendesk peers list` (or the peer's hex public key)" };
+        command.Arguments.Add(name);
+        command.SetAction((parse, ct) => RunAsync(Cli.HomeOf(parse), parse.GetValue(name)!, ct));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(OpenDeskHome home, string target, CancellationToken cancellationToken)
+    {
+        var store = new TrustStore(home);
+        var removed = store.List().Where(p => p.Name == target || p.PublicKey == target).ToList();
+        if (!store.Remove(target))
+        {
+            return Cli.Complain($"No peer matched {PyRepr.Format(target)}.");
+        }
+
+        var kicked = false;
+        try
+        {
+            var sessions = await AdminClient.ListAsync(home.AdminSocketPath, cancellationToken);
+            foreach (var session in sessions.Where(s => removed.Any(p => p.PublicKey == s.PeerPublicKeyHex || (p.Name.Length > 0 && p.Name == s.PeerName))))
+            {
+                kicked |= await AdminClient.KillAsync(home.AdminSocketPath, session.Id, cancellationToken);
+            }
+        }
+        catch (OpenDeskException)
+        {
+            // Best effort (spec §24): with no daemon running there is no session to kick.
+        }
+
+        Console.WriteLine(kicked ? $"Unpaired {target} and disconnected the active session." : $"Unpaired {target}.");
+        return 0;
+    }
+}

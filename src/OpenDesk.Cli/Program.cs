@@ -1,0 +1,16 @@
+using System.CommandLine;
+using OpenDesk.Cli;
+using OpenDesk.Cli.Commands;
+
+var root = new RootCommand("opendesk: drive a desktop from another machine over an end-to-end encrypted connection, one controller at a time.");
+root.Options.Add(Cli.Home);
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(PairCommand.Create());
+root.Subcommands.Add(SessionsCommand.CreateSessions());
+root.Subcommands.Add(SessionsCommand.CreateDisconnect());
+root.Subcommands.Add(UnpairCommand.Create());
+root.Subcommands.Add(DescribeCommand.Create());
+root.Subcommands.Add(ControllerCommands.CreatePairWith());
+root.Subcommands.Add(ControllerCommands.CreateConnect());
+root.Subcommands.Add(PeersCommand.Create());
+return await root.Parse(args).InvokeAsync();

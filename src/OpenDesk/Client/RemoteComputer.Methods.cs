@@ -1,0 +1,221 @@
+using System.Runtime.CompilerServices;
+using OpenDesk.Computer;
+using OpenDesk.Protocol;
+
+namespace OpenDesk.Client;
+
+/// <summary>The typed methods: the remote desktop through the same <see cref="IComputer"/> API a backend implements.</summary>
+public sealed partial class RemoteComputer : IComputer
+{
+    private const string ResultError = ErrorCodes.Protocol;
+
+    public async Task<CapabilityManifest> CapabilitiesAsync(CancellationToken cancellationToken = default) =>
+        CapabilityManifest.FromMap(await Call(Methods.SystemCapabilities, cancellationToken).ConfigureAwait(false), ResultError);
+
+    public async Task<EnvironmentInfo> EnvironmentAsync(CancellationToken cancellationToken = default) =>
+        EnvironmentInfo.FromMap(await Call(Methods.SystemEnvironment, cancellationToken).ConfigureAwait(false), ResultError);
+
+    public async Task<IReadOnlyList<Display>> DisplaysAsync(CancellationToken cancellationToken = default) =>
+        Items(await Call(Methods.DisplayDisplays, cancellationToken).ConfigureAwait(false), Display.FromMap);
+
+    /// <summary>
+    /// Captures a display (the primary when <paramref name="displayId"/> is null) or a region of it, in logical
+    /// pixels. <paramref name="format"/> (<c>png</c>, <c>jpeg</c>, <c>webp</c>, <c>raw_rgba</c>, <c>raw_rgb</c>) and
+    /// <paramref name="quality"/> are sent only when given; servers that do not know them answer PNG.
+    /// </summary>
+    public async Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, CancellationToken cancellationToken = default)
+    {
+        var parameters = new MsgMap { ["display_id"] = displayId, ["region"] = region?.ToMap(), ["downscale"] = downscale };
+        if (format is not null)
+        {
+            parameters["format"] = format;
+        }
+
+        if (quality is not null)
+        {
+            parameters["quality"] = (long)quality.Value;
+        }
+
+        return Pixmap.FromMap(await Call(Methods.DisplayCapture, parameters, cancellationToken).ConfigureAwait(false), ResultError);
+    }
+
+    public async Task<Point> CursorPositionAsync(CancellationToken cancellationToken = default) =>
+        Point.FromMap(await Call(Methods.DisplayCursorPosition, cancellationToken).ConfigureAwait(false), ResultError);
+
+    public Task PointerAsync(PointerEvent pointerEvent, CancellationToken cancellationToken = default) =>
+        Send(Methods.InputPointer, new MsgMap { ["event"] = pointerEvent.ToMap() }, cancellationToken);
+
+    public Task KeyAsync(KeyEvent keyEvent, CancellationToken cancellationToken = default) =>
+        Send(Methods.InputKey, new MsgMap { ["event"] = keyEvent.ToMap() }, cancellationToken);
+
+    public Task TextAsync(TextInput textInput, CancellationToken cancellationToken = default) =>
+        Send(Methods.InputText, new MsgMap { ["text_input"] = textInput.ToMap() }, cancellationToken);
+
+    public async Task<IReadOnlyList<Window>> ListWindowsAsync(CancellationToken cancellationToken = default) =>
+        Items(await Call(Methods.WindowsList, cancellationToken).ConfigureAwait(false), Window.FromMap);
+
+    public async Task<Window?> FocusedWindowAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await Call(Methods.WindowsFocused, cancellationToken).ConfigureAwait(false);
+        return new ValueReader(result, Methods.WindowsFocused, ResultError).Nullable("window", Window.FromMap);
+    }
+
+    public Task FocusWindowAsync(string windowId, CancellationToken cancellationToken = default) =>
+        Send(Methods.WindowsFocus, new MsgMap { ["window_id"] = windowId }, cancellationToken);
+
+    public Task MoveWindowAsync(string windowId, Rect bounds, CancellationToken cancellationToken = default) =>
+        Send(Methods.WindowsMove, new MsgMap { ["window_id"] = windowId, ["bounds"] = bounds.ToMap() }, cancellationToken);
+
+    public Task CloseWindowAsync(string windowId, CancellationToken cancellationToken = default) =>
+        Send(Methods.WindowsClose, new MsgMap { ["window_id"] = windowId }, cancellationToken);
+
+    public Task OpenAppAsync(string name, CancellationToken cancellationToken = default) =>
+        Send(Methods.AppsOpen, new MsgMap { ["name"] = name }, cancellationToken);
+
+    public Task CloseAppAsync(string name, CancellationToken cancellationToken = default) =>
+        Send(Methods.AppsClose, new MsgMap { ["name"] = name }, cancellationToken);
+
+    public Task FocusAppAsync(string name, CancellationToken cancellationToken = default) =>
+        Send(Methods.AppsFocus, new MsgMap { ["name"] = name }, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> ListAppsAsync(CancellationToken cancellationToken = default) =>
+        new ValueReader(await Call(Methods.AppsList, cancellationToken).ConfigureAwait(false), Methods.AppsList, ResultError).StringList("items");
+
+    public async Task<UIElement> UITreeAsync(string? windowId = null, string? app = null, int maxDepth = 8, CancellationToken cancellationToken = default) =>
+        UIElement.FromMap(await Call(Methods.UITree, new MsgMap { ["window_id"] = windowId, ["app"] = app, ["max_depth"] = (long)maxDepth }, cancellationToken).ConfigureAwait(false), ResultError);
+
+    public Task UIActionAsync(UIElement element, string action = "click", string? app = null, CancellationToken cancellationToken = default) =>
+        Send(Methods.UIAction, new MsgMap { ["element"] = element.ToMap(), ["action"] = action, ["app"] = app }, cancellationToken);
+
+    public async Task<ClipboardContents> ReadClipboardAsync(CancellationToken cancellationToken = default) =>
+        ClipboardContents.FromMap(await Call(Methods.ClipboardRead, cancellationToken).ConfigureAwait(false), ResultError);
+
+    public Task WriteClipboardAsync(ClipboardContents contents, CancellationToken cancellationToken = default) =>
+        Send(Methods.ClipboardWrite, new MsgMap { ["contents"] = contents.ToMap() }, cancellationToken);
+
+    public async Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default) =>
+        new ValueReader(await Call(Methods.FsRead, new MsgMap { ["path"] = path }, cancellationToken).ConfigureAwait(false), Methods.FsRead, ResultError).RequiredBytes("data");
+
+    public Task WriteFileAsync(string path, byte[] data, CancellationToken cancellationToken = default) =>
+        Send(Methods.FsWrite, new MsgMap { ["path"] = path, ["data"] = data }, cancellationToken);
+
+    public async Task<IReadOnlyList<FileEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken = default) =>
+        Items(await Call(Methods.FsList, new MsgMap { ["path"] = path }, cancellationToken).ConfigureAwait(false), FileEntry.FromMap);
+
+    public async Task<FileEntry> StatAsync(string path, CancellationToken cancellationToken = default) =>
+        FileEntry.FromMap(await Call(Methods.FsStat, new MsgMap { ["path"] = path }, cancellationToken).ConfigureAwait(false), ResultError);
+
+    public Task DeletePathAsync(string path, CancellationToken cancellationToken = default) =>
+        Send(Methods.FsDelete, new MsgMap { ["path"] = path }, cancellationToken);
+
+    public Task MovePathAsync(string source, string destination, CancellationToken cancellationToken = default) =>
+        Send(Methods.FsMove, new MsgMap { ["src"] = source, ["dst"] = destination }, cancellationToken);
+
+    public Task CreateDirectoryAsync(string path, bool parents = true, CancellationToken cancellationToken = default) =>
+        Send(Methods.FsMkdir, new MsgMap { ["path"] = path, ["parents"] = parents }, cancellationToken);
+
+    public async Task<IReadOnlyList<ProcessInfo>> ListProcessesAsync(CancellationToken cancellationToken = default) =>
+        Items(await Call(Methods.ProcessList, cancellationToken).ConfigureAwait(false), ProcessInfo.FromMap);
+
+    public async Task<CompletedCommand> ShellAsync(string command, double? timeout = null, string? cwd = null, IReadOnlyDictionary<string, string>? env = null, CancellationToken cancellationToken = default) =>
+        CompletedCommand.FromMap(await Call(Methods.ProcessShell, new MsgMap { ["command"] = command, ["timeout"] = timeout, ["cwd"] = cwd, ["env"] = env }, cancellationToken).ConfigureAwait(false), ResultError);
+
+    public async Task<CompletedCommand> ExecAsync(IReadOnlyList<string> argv, double? timeout = null, string? cwd = null, IReadOnlyDictionary<string, string>? env = null, byte[]? stdin = null, CancellationToken cancellationToken = default) =>
+        CompletedCommand.FromMap(await Call(Methods.ProcessExec, new MsgMap { ["argv"] = Wire.Strings(argv), ["timeout"] = timeout, ["cwd"] = cwd, ["env"] = env, ["stdin"] = stdin }, cancellationToken).ConfigureAwait(false), ResultError);
+
+    public Task LockAsync(CancellationToken cancellationToken = default) => Send(Methods.PowerLock, new MsgMap(), cancellationToken);
+
+    public async Task<IReadOnlyList<Notification>> ListNotificationsAsync(CancellationToken cancellationToken = default) =>
+        Items(await Call(Methods.NotificationsList, cancellationToken).ConfigureAwait(false), Notification.FromMap);
+
+    /// <summary>Frames of a display as it changes, at most <paramref name="fps"/> (capped at 30) per second.</summary>
+    public async IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId = null, int fps = 30, Rect? region = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var parameters = new MsgMap { ["display_id"] = displayId, ["fps"] = (long)fps, ["region"] = region?.ToMap() };
+        await foreach (var item in StreamAsync(Methods.DisplaySubscribe, parameters, cancellationToken).ConfigureAwait(false))
+        {
+            yield return DisplayFrame.FromMap(item, ResultError);
+        }
+    }
+
+    /// <summary>Input events on the remote machine: <see cref="KeyEvent"/> (maps with a <c>keysym</c>) or <see cref="PointerEvent"/>.</summary>
+    public async IAsyncEnumerable<object> SubscribeInputAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var item in StreamAsync(Methods.InputSubscribe, new MsgMap(), cancellationToken).ConfigureAwait(false))
+        {
+            yield return item.ContainsKey("keysym") ? KeyEvent.FromMap(item, ResultError) : PointerEvent.FromMap(item, ResultError);
+        }
+    }
+
+    /// <summary>A move, then <paramref name="count"/> presses and releases of <paramref name="button"/>.</summary>
+    public async Task ClickAsync(Point point, string button = PointerButton.Left, int count = 1, IReadOnlyList<string>? modifiers = null, CancellationToken cancellationToken = default)
+    {
+        modifiers ??= [];
+        await PointerAsync(new PointerEvent(PointerAction.Move, point) { Modifiers = modifiers }, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < count; i++)
+        {
+            await PointerAsync(new PointerEvent(PointerAction.Down, point) { Button = button, Modifiers = modifiers }, cancellationToken).ConfigureAwait(false);
+            await PointerAsync(new PointerEvent(PointerAction.Up, point) { Button = button, Modifiers = modifiers }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Press at <paramref name="start"/>, move to <paramref name="end"/>, release.</summary>
+    public async Task DragAsync(Point start, Point end, string button = PointerButton.Left, CancellationToken cancellationToken = default)
+    {
+        await PointerAsync(new PointerEvent(PointerAction.Move, start), cancellationToken).ConfigureAwait(false);
+        await PointerAsync(new PointerEvent(PointerAction.Down, start) { Button = button }, cancellationToken).ConfigureAwait(false);
+        await PointerAsync(new PointerEvent(PointerAction.Move, end) { Button = button }, cancellationToken).ConfigureAwait(false);
+        await PointerAsync(new PointerEvent(PointerAction.Up, end) { Button = button }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One scroll event: wheel clicks for wheels, pixels for trackpads.</summary>
+    public Task ScrollAsync(Point point, double dx, double dy, CancellationToken cancellationToken = default) =>
+        PointerAsync(new PointerEvent(PointerAction.Scroll, point) { Dx = dx, Dy = dy }, cancellationToken);
+
+    /// <summary>Modifiers down, the key down and up, modifiers up in reverse order (spec §17).</summary>
+    public async Task PressAsync(string keysym, IReadOnlyList<string>? modifiers = null, CancellationToken cancellationToken = default)
+    {
+        modifiers ??= [];
+        foreach (var modifier in modifiers)
+        {
+            await KeyAsync(new KeyEvent(KeyAction.Down, modifier), cancellationToken).ConfigureAwait(false);
+        }
+
+        await KeyAsync(new KeyEvent(KeyAction.Down, keysym) { Modifiers = modifiers }, cancellationToken).ConfigureAwait(false);
+        await KeyAsync(new KeyEvent(KeyAction.Up, keysym) { Modifiers = modifiers }, cancellationToken).ConfigureAwait(false);
+        foreach (var modifier in modifiers.Reverse())
+        {
+            await KeyAsync(new KeyEvent(KeyAction.Up, modifier), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Every key down in order, then up in reverse order, e.g. <c>["ctrl", "shift", "t"]</c>.</summary>
+    public async Task HotkeyAsync(IReadOnlyList<string> keysyms, CancellationToken cancellationToken = default)
+    {
+        foreach (var keysym in keysyms)
+        {
+            await KeyAsync(new KeyEvent(KeyAction.Down, keysym), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var keysym in keysyms.Reverse())
+        {
+            await KeyAsync(new KeyEvent(KeyAction.Up, keysym), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Types Unicode text with about <paramref name="intervalMs"/> between keystrokes.</summary>
+    public Task TypeTextAsync(string text, int intervalMs = 20, CancellationToken cancellationToken = default) =>
+        TextAsync(new TextInput(text) { IntervalMs = intervalMs }, cancellationToken);
+
+    private async Task<MsgMap> Call(string method, CancellationToken cancellationToken) =>
+        await Call(method, new MsgMap(), cancellationToken).ConfigureAwait(false);
+
+    private async Task<MsgMap> Call(string method, MsgMap parameters, CancellationToken cancellationToken) =>
+        await InvokeAsync(method, parameters, cancellationToken).ConfigureAwait(false)
+        ?? throw new ProtocolException(ErrorCodes.Protocol, $"{method} returned no result");
+
+    private Task Send(string method, MsgMap parameters, CancellationToken cancellationToken) => InvokeAsync(method, parameters, cancellationToken);
+
+    private static IReadOnlyList<T> Items<T>(MsgMap result, WireDecoder<T> decode) =>
+        new ValueReader(result, "result", ResultError).List("items", decode);
+}

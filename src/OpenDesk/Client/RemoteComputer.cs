@@ -1,0 +1,326 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using OpenDesk.Computer;
+using OpenDesk.Protocol;
+using OpenDesk.Session;
+using OpenDesk.Transport;
+using OpenDesk.Trust;
+
+namespace OpenDesk.Client;
+
+/// <summary>
+/// A remote desktop driven over opendesk: connect by peer name, the default peer or
+/// <c>ws://host:port#pubkeyhex</c>, then call the typed methods. Transient failures reconnect
+/// transparently within a budget, replaying observations once and never replaying actions; after the
+/// server evicts this controller every call throws <see cref="SessionEvictedException"/>.
+/// </summary>
+public sealed partial class RemoteComputer : IAsyncDisposable
+{
+    private static readonly TimeSpan[] ReconnectDelays =
+        [.. new[] { 0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0, 5.0 }.Select(TimeSpan.FromSeconds)];
+
+    private readonly string? _target;
+    private readonly RemoteComputerOptions _options;
+    private readonly OpenDeskHome _home;
+    private readonly bool _canReconnect;
+    private readonly SemaphoreSlim _reconnectLock = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
+    private Peer _peer;
+    private volatile string? _evictionReason;
+    private volatile bool _closed;
+
+    private RemoteComputer(Peer peer, CapabilityManifest manifest, string? target, RemoteComputerOptions options, OpenDeskHome home, bool canReconnect)
+    {
+        _peer = peer;
+        Manifest = manifest;
+        _target = target;
+        _options = options;
+        _home = home;
+        _canReconnect = canReconnect;
+        peer.PushReceived += OnPush;
+    }
+
+    /// <summary>The server's capability manifest from its latest HELLO.</summary>
+    public CapabilityManifest Manifest { get; private set; }
+
+    /// <summary>The server's static public key.</summary>
+    public byte[] ServerPublicKey => _peer.PeerStaticPublic;
+
+    /// <summary>True once the server sent <c>session.evicted</c>.</summary>
+    public bool IsEvicted => _evictionReason is not null;
+
+    /// <summary>The reason the server gave when it evicted this controller, or null.</summary>
+    public string? EvictionReason => _evictionReason;
+
+    /// <summary>
+    /// Connects to a paired server. <paramref name="target"/> is a peer name, null for the default peer,
+    /// or <c>ws://host[:port]#&lt;64-hex public key&gt;</c> (port 8423 when omitted).
+    /// </summary>
+    /// <exception cref="ProtocolException">Code <c>busy</c> when another controller is active.</exception>
+    /// <exception cref="AuthenticationException">The server does not trust this controller, or is not the expected server.</exception>
+    public static async Task<RemoteComputer> ConnectAsync(string? target = null, RemoteComputerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new RemoteComputerOptions();
+        var home = new OpenDeskHome(options.Home);
+        var (peer, manifest) = await OpenAsync(target, options, home, cancellationToken).ConfigureAwait(false);
+        return new RemoteComputer(peer, manifest, target, options, home, options.AutoReconnect);
+    }
+
+    /// <summary>
+    /// Pairs with a server showing a pairing code (<c>opendesk pair</c> on that machine), stores it as a
+    /// trusted remote named <paramref name="name"/> (or <c>peer-xxxxxx</c>) and returns the open session,
+    /// which does not auto-reconnect.
+    /// </summary>
+    public static async Task<RemoteComputer> PairWithAsync(
+        string host, string code, int port = ConnectTarget.DefaultPort, string? name = null, RemoteComputerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new RemoteComputerOptions();
+        var home = new OpenDeskHome(options.Home);
+        var identity = Identity.LoadOrCreate(home);
+        var trust = new TrustStore(home);
+        var uri = new UriBuilder("ws", host, port, "/").Uri;
+        var transport = await WebSocketConnector.ConnectAsync(uri, options.ToTransportOptions(), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        Peer peer;
+        try
+        {
+            var psk = HandshakeCrypto.DerivePsk(code);
+            var keys = await HandshakeDeadline.RunAsync(
+                ct => PairingHandshake.RunClientAsync(transport, ToKeyPair(identity), psk, ct), options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+            trust.Add(keys.PeerStaticPublic, name ?? "", PeerRole.Remote);
+            trust.CacheEndpoint(keys.PeerStaticPublic, host, port);
+            peer = new Peer(new SecureChannel(transport, keys));
+        }
+        catch
+        {
+            await transport.CloseAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var manifest = await StartPeerAsync(peer, trust, cancellationToken).ConfigureAwait(false);
+        return new RemoteComputer(peer, manifest, null, options, home, canReconnect: false);
+    }
+
+    /// <summary>
+    /// Calls any method by its wire name with raw params. Prefer the typed methods; this is for methods newer
+    /// than this library.
+    /// </summary>
+    public Task<MsgMap?> CallAsync(string method, MsgMap? parameters = null, CancellationToken cancellationToken = default) =>
+        InvokeAsync(method, parameters ?? new MsgMap(), cancellationToken);
+
+    /// <summary>Opens a stream by its wire name. Streams are never reconnected.</summary>
+    public async IAsyncEnumerable<MsgMap> StreamAsync(string method, MsgMap? parameters = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        var enumerator = _peer.StreamAsync(method, parameters ?? new MsgMap(), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (Exception) when (_evictionReason is { } reason)
+                {
+                    throw new SessionEvictedException(reason);
+                }
+
+                yield return enumerator.Current;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        await _closing.CancelAsync().ConfigureAwait(false);
+        await _peer.DisposeAsync().ConfigureAwait(false);
+        _closing.Dispose();
+    }
+
+    private async Task<MsgMap?> InvokeAsync(string method, MsgMap parameters, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        var peer = _peer;
+        try
+        {
+            return await peer.CallAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_evictionReason is { } reason && ex is not OperationCanceledException)
+        {
+            throw new SessionEvictedException(reason);
+        }
+        catch (Exception ex) when (IsTransient(ex) && _canReconnect && !_closed)
+        {
+            if (!await ReconnectAsync(peer, cancellationToken).ConfigureAwait(false))
+            {
+                if (_evictionReason is { } reason)
+                {
+                    throw new SessionEvictedException(reason);
+                }
+
+                throw;
+            }
+
+            if (!Methods.IsIdempotent(method))
+            {
+                // The connection is healed for the next call, but an action is never sent twice.
+                ExceptionDispatchInfo.Capture(ex).Throw();
+            }
+
+            try
+            {
+                return await _peer.CallAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (_evictionReason is { } reason)
+            {
+                throw new SessionEvictedException(reason);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The reconnect loop of spec §19.3: immediate first attempt, then 0.5, 1, 2, 4, 5… s apart, within the
+    /// budget, stopping early on close or eviction. Concurrent failing callers share one loop.
+    /// </summary>
+    private async Task<bool> ReconnectAsync(Peer failed, CancellationToken cancellationToken)
+    {
+        await _reconnectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!ReferenceEquals(_peer, failed) && !_peer.IsClosed)
+            {
+                return true;
+            }
+
+            var started = DateTime.UtcNow;
+            foreach (var delay in ReconnectDelays)
+            {
+                if (DateTime.UtcNow - started > _options.ReconnectBudget || _closed || IsEvicted)
+                {
+                    return false;
+                }
+
+                try
+                {
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+                    var (peer, manifest) = await OpenAsync(_target, _options, _home, linked.Token).ConfigureAwait(false);
+                    peer.PushReceived += OnPush;
+                    _peer = peer;
+                    Manifest = manifest;
+                    await failed.DisposeAsync().ConfigureAwait(false);
+                    return true;
+                }
+                catch (Exception ex) when (ex is OpenDeskException or OperationCanceledException && !cancellationToken.IsCancellationRequested && !_closed)
+                {
+                    try
+                    {
+                        await Task.Delay(delay, _closing.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        finally
+        {
+            _reconnectLock.Release();
+        }
+    }
+
+    private static async Task<(Peer Peer, CapabilityManifest Manifest)> OpenAsync(string? target, RemoteComputerOptions options, OpenDeskHome home, CancellationToken cancellationToken)
+    {
+        var trust = new TrustStore(home);
+        var resolved = ConnectTarget.Resolve(target, trust);
+        var identity = Identity.LoadOrCreate(home);
+        var transport = await WebSocketConnector.ConnectAsync(resolved.Uri, options.ToTransportOptions(), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        Peer peer;
+        try
+        {
+            var keys = await HandshakeDeadline.RunAsync(
+                ct => AuthHandshake.RunClientAsync(transport, ToKeyPair(identity), resolved.ServerPublicKey, ct), options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+            peer = new Peer(new SecureChannel(transport, keys));
+        }
+        catch
+        {
+            await transport.CloseAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var manifest = await StartPeerAsync(peer, trust, cancellationToken).ConfigureAwait(false);
+        if (trust.FindByKey(resolved.ServerPublicKey) is not null)
+        {
+            trust.CacheEndpoint(resolved.ServerPublicKey, resolved.Host, resolved.Port);
+        }
+
+        return (peer, manifest);
+    }
+
+    /// <summary>HELLO exchange; the manifest is read leniently and a non-empty description cached (spec §9.4).</summary>
+    private static async Task<CapabilityManifest> StartPeerAsync(Peer peer, TrustStore trust, CancellationToken cancellationToken)
+    {
+        var hello = await peer.StartAsync(HelloFrame.Client(), cancellationToken).ConfigureAwait(false);
+        CapabilityManifest manifest;
+        try
+        {
+            manifest = CapabilityManifest.FromMap(hello.Capabilities, ErrorCodes.Protocol);
+        }
+        catch (ProtocolException)
+        {
+            manifest = new CapabilityManifest();
+        }
+
+        if (manifest.Description.Length > 0 && trust.FindByKey(peer.PeerStaticPublic) is not null)
+        {
+            try
+            {
+                trust.CacheDescription(peer.PeerStaticPublic, manifest.Description);
+            }
+            catch (OpenDeskException)
+            {
+                // A cache write must not fail a working session (e.g. a read-only home).
+            }
+        }
+
+        return manifest;
+    }
+
+    private void OnPush(PushFrame push)
+    {
+        if (push.Topic == "session.evicted")
+        {
+            _evictionReason = push.Payload.TryGetValue("reason", out var reason) && reason is string text ? text : "";
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_evictionReason is { } reason)
+        {
+            throw new SessionEvictedException(reason);
+        }
+
+        ObjectDisposedException.ThrowIf(_closed, this);
+    }
+
+    private static bool IsTransient(Exception ex) =>
+        ex is ConnectionClosedException || (ex is ProtocolException p && p.Code == ErrorCodes.Protocol);
+
+    private static KeyPair ToKeyPair(Identity identity) => new(identity.PrivateKey.ToArray(), identity.PublicKey);
+}

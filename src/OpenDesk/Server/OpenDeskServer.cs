@@ -1,0 +1,348 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenDesk.Computer;
+using OpenDesk.Protocol;
+using OpenDesk.Server.Admin;
+using OpenDesk.Session;
+using OpenDesk.Transport;
+using OpenDesk.Trust;
+
+namespace OpenDesk.Server;
+
+/// <summary>
+/// The <c>opendesk serve</c> daemon: accepts controllers over WebSocket, authenticates or pairs them,
+/// enforces one controller at a time (BUSY for a different peer, a bump for the same peer) and serves the
+/// computer to the active one. The admin socket lists and evicts sessions and opens pairing windows.
+/// </summary>
+public sealed class OpenDeskServer : IAsyncDisposable
+{
+    private static readonly TimeSpan BusyDrainTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly ServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly KeyPair _staticKey;
+    private readonly TrustStore _trust;
+    private readonly DescriptionFile _description;
+    private readonly ComputerDispatcher _dispatcher;
+    private readonly SessionRegistry _registry = new();
+    private readonly AdminOperations _admin;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _pairingLock = new();
+    private PairingWindow? _pairing;
+    private WebSocketServer? _listener;
+    private AdminServer? _adminServer;
+    private int _disposed;
+
+    private OpenDeskServer(ServerOptions options, Identity identity)
+    {
+        _options = options;
+        _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("opendesk.serve");
+        Identity = identity;
+        _staticKey = new KeyPair(identity.PrivateKey.ToArray(), identity.PublicKey);
+        _trust = new TrustStore(options.Home);
+        _description = new DescriptionFile(options.Home);
+        _dispatcher = new ComputerDispatcher(options.Computer);
+        _admin = new AdminOperations(this);
+    }
+
+    /// <summary>This server's static identity.</summary>
+    public Identity Identity { get; }
+
+    /// <summary>The bound TCP port (useful with port 0).</summary>
+    public int Port => _listener?.Port ?? 0;
+
+    /// <summary>The sessions currently registered (0 or 1).</summary>
+    internal IReadOnlyList<SessionInfo> Sessions => [.. _registry.Snapshot().Select(s => s.Info)];
+
+    internal IAdminOperations Admin => _admin;
+
+    /// <summary>Loads the identity, starts the admin socket and the WebSocket listener.</summary>
+    public static async Task<OpenDeskServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var server = new OpenDeskServer(options, Identity.LoadOrCreate(options.Home));
+        try
+        {
+            if (options.EnableAdmin)
+            {
+                server._adminServer = await AdminServer.StartAsync(options.Home.AdminSocketPath, server._admin, server._logger, cancellationToken).ConfigureAwait(false);
+            }
+
+            server._listener = await WebSocketServer.StartAsync(
+                options.Host, options.Port, options.ToTransportOptions(), server.HandleConnectionAsync, options.LoggerFactory, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>
+    /// Opens a pairing window for <paramref name="code"/> and waits until one controller pairs. Throws
+    /// <see cref="TimeoutException"/> when nobody paired in time, <see cref="OpenDeskException"/> when the
+    /// code was burned by wrong attempts or a window is already open.
+    /// </summary>
+    public async Task<PairingOutcome> PairAsync(string code, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var window = new PairingWindow(code, DateTimeOffset.UtcNow + timeout);
+        lock (_pairingLock)
+        {
+            if (_pairing is { } open && open.IsOpen(DateTimeOffset.UtcNow))
+            {
+                throw new OpenDeskException("a pairing window is already open on this server; finish or cancel that `opendesk pair` first.");
+            }
+
+            _pairing = window;
+        }
+
+        _logger.LogInformation("pairing window open for {Seconds} s", timeout.TotalSeconds);
+        try
+        {
+            return await window.Outcome.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            window.Expire(timeout);
+            return await window.Outcome.ConfigureAwait(false);
+        }
+        finally
+        {
+            window.Cancel();
+            lock (_pairingLock)
+            {
+                if (_pairing == window)
+                {
+                    _pairing = null;
+                }
+            }
+        }
+    }
+
+    /// <summary>Evicts one session (<c>session.evicted</c> PUSH, then close). False for an unknown id.</summary>
+    internal async Task<bool> KillAsync(string sessionId, string reason)
+    {
+        var session = _registry.Remove(sessionId);
+        if (session is null)
+        {
+            return false;
+        }
+
+        _logger.LogInformation("evicting session {Id} of {Peer}: {Reason}", session.Id, session.Info.PeerName, reason);
+        return await session.EvictAsync(reason).ConfigureAwait(false);
+    }
+
+    internal async Task<int> KillAllAsync(string reason)
+    {
+        var sessions = _registry.RemoveAll();
+        var results = await Task.WhenAll(sessions.Select(s =>
+        {
+            _logger.LogInformation("evicting session {Id} of {Peer}: {Reason}", s.Id, s.Info.PeerName, reason);
+            return s.EvictAsync(reason);
+        })).ConfigureAwait(false);
+        return results.Count(killed => killed);
+    }
+
+    /// <summary>
+    /// Stops in the spec's order (§15.4): admin IPC, listener (open sessions get a 1001 close and no eviction
+    /// PUSH, so cooperative clients reconnect when serve comes back), then whatever is left.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_adminServer is not null)
+        {
+            await _adminServer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_listener is not null)
+        {
+            await _listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var session in _registry.RemoveAll())
+        {
+            await session.Peer.CloseAsync(TransportCloseStatus.GoingAway).ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task HandleConnectionAsync(IMessageTransport transport, CancellationToken connectionAborted)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(connectionAborted, _stopping.Token);
+        var cancellationToken = linked.Token;
+        var remoteAddress = transport.RemoteAddress;
+        _logger.LogDebug("connection from {Remote}", remoteAddress);
+
+        (SessionKeys Keys, HandshakeMode Mode, PairingWindow? Window) handshake;
+        try
+        {
+            handshake = await HandshakeDeadline.RunAsync(ct => RunHandshakeAsync(transport, ct), _options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuthenticationException ex)
+        {
+            _logger.LogWarning("handshake from {Remote} failed: {Reason}", remoteAddress, ex.Message);
+            await transport.CloseAsync(TransportCloseStatus.Normal).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception ex) when (ex is ConnectionClosedException or OperationCanceledException)
+        {
+            _logger.LogDebug("handshake from {Remote} ended: {Message}", remoteAddress, ex.Message);
+            await transport.CloseAsync(TransportCloseStatus.GoingAway).ConfigureAwait(false);
+            return;
+        }
+
+        var peerKeyHex = Convert.ToHexStringLower(handshake.Keys.PeerStaticPublic);
+        var peerName = _trust.FindByKey(peerKeyHex)?.Name ?? "";
+        var channel = new SecureChannel(transport, handshake.Keys);
+        var mode = handshake.Mode == HandshakeMode.Pair ? SessionInfo.PairMode : SessionInfo.ServeMode;
+        var info = new SessionInfo(
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), peerName, peerKeyHex, remoteAddress,
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0, mode);
+        await using var peer = new Peer(channel, null, _dispatcher);
+        var session = new ActiveSession(info, peer);
+
+        var registration = _registry.TryRegister(session);
+        if (!registration.IsRegistered)
+        {
+            _logger.LogInformation("rejected {Peer} ({Fingerprint}) from {Remote}: busy ({Active} is active)",
+                Label(peerName, peerKeyHex), Fingerprint.Colon(peerKeyHex), remoteAddress, registration.BusyNames);
+            await RejectBusyAsync(channel, registration.BusyMessage).ConfigureAwait(false);
+            handshake.Window?.Succeed(Outcome(peerName, peerKeyHex));
+            return;
+        }
+
+        foreach (var old in registration.Bumped)
+        {
+            _logger.LogInformation("bumping session {Id}: {Peer} reconnected from {Remote}", old.Id, Label(peerName, peerKeyHex), remoteAddress);
+            await old.EvictAsync("admin_disconnect").ConfigureAwait(false);
+        }
+
+        _logger.LogInformation("session {Id} opened: {Peer} ({Fingerprint}) from {Remote}, mode {Mode}",
+            info.Id, Label(peerName, peerKeyHex), Fingerprint.Colon(peerKeyHex), remoteAddress, mode);
+        try
+        {
+            var helloTask = peer.StartAsync(ServerHello(), cancellationToken);
+            session.MarkHelloSent();
+            await helloTask.ConfigureAwait(false);
+            handshake.Window?.Succeed(Outcome(peerName, peerKeyHex));
+            var reason = await peer.Closed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("session {Id} of {Peer} closed: {Reason}", info.Id, Label(peerName, peerKeyHex), reason.Message);
+        }
+        catch (Exception ex) when (ex is ProtocolException or ConnectionClosedException or OperationCanceledException)
+        {
+            handshake.Window?.Succeed(Outcome(peerName, peerKeyHex));
+            _logger.LogInformation("session {Id} of {Peer} ended: {Reason}", info.Id, Label(peerName, peerKeyHex), ex.Message);
+        }
+        finally
+        {
+            _registry.Remove(session);
+            await peer.CloseAsync(_stopping.IsCancellationRequested ? TransportCloseStatus.GoingAway : TransportCloseStatus.Normal).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Tells a pairing attempt from an authentication by its first message, so a daemon with an open pairing
+    /// window keeps serving its paired controllers (upstream treats every connection as pairing then).
+    /// </summary>
+    private async Task<(SessionKeys, HandshakeMode, PairingWindow?)> RunHandshakeAsync(IMessageTransport transport, CancellationToken cancellationToken)
+    {
+        var window = CurrentPairingWindow();
+        string[] accepted = window is null
+            ? [HandshakeMessage.AuthHello]
+            : [HandshakeMessage.AuthHello, HandshakeMessage.PairHello];
+        var first = await HandshakeMessage.ReceiveAsync(transport, cancellationToken, accepted).ConfigureAwait(false);
+
+        if (first["kind"] is HandshakeMessage.AuthHello)
+        {
+            var keys = await AuthHandshake.RunServerAsync(transport, _staticKey, first, key => _trust.IsTrustedController(key), cancellationToken).ConfigureAwait(false);
+            return (keys, HandshakeMode.Auth, null);
+        }
+
+        if (!window!.TryBeginAttempt())
+        {
+            throw new AuthenticationException(AuthFailureReason.Protocol, "another pairing handshake is in progress");
+        }
+
+        try
+        {
+            var keys = await PairingHandshake.RunServerAsync(transport, _staticKey, window.Psk, first, cancellationToken).ConfigureAwait(false);
+            var stored = _trust.Add(keys.PeerStaticPublic, "", PeerRole.Controller);
+            _logger.LogInformation("paired controller {Name} ({Fingerprint})", stored.Name, stored.Fingerprint);
+            return (keys, HandshakeMode.Pair, window);
+        }
+        catch (AuthenticationException ex) when (ex.Reason == AuthFailureReason.WrongCode)
+        {
+            window.RecordWrongCode();
+            throw;
+        }
+        finally
+        {
+            window.EndAttempt();
+        }
+    }
+
+    private PairingWindow? CurrentPairingWindow()
+    {
+        lock (_pairingLock)
+        {
+            return _pairing is { } window && window.IsOpen(DateTimeOffset.UtcNow) ? window : null;
+        }
+    }
+
+    /// <summary>The busy flow of spec §9.5: our HELLO with the error, drain their HELLO for up to 2 s, close.</summary>
+    private static async Task RejectBusyAsync(SecureChannel channel, string message)
+    {
+        try
+        {
+            var hello = new HelloFrame(HelloFrame.ServerRole, "", new MsgMap(), new MsgMap(), new ErrorInfo(ErrorCodes.Busy, message));
+            await channel.SendAsync(hello).ConfigureAwait(false);
+            using var drain = new CancellationTokenSource(BusyDrainTimeout);
+            await channel.ReceiveAsync(drain.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OpenDeskException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            await channel.CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private HelloFrame ServerHello()
+    {
+        var manifest = _options.Computer.Manifest;
+        var description = _description.Read();
+        if (description.Length > 0)
+        {
+            manifest = manifest with { Description = description };
+        }
+
+        return new HelloFrame(HelloFrame.ServerRole, "", new MsgMap(), manifest.ToMap(), null);
+    }
+
+    private static PairingOutcome Outcome(string name, string keyHex) =>
+        new(name.Length > 0 ? name : Fingerprint.DefaultName(keyHex), keyHex, Fingerprint.Colon(keyHex));
+
+    private static string Label(string name, string keyHex) => name.Length > 0 ? name : Fingerprint.DefaultName(keyHex);
+
+    private sealed class AdminOperations(OpenDeskServer server) : IAdminOperations
+    {
+        public IReadOnlyList<SessionInfo> ListSessions() => server.Sessions;
+
+        public Task<bool> KillAsync(string sessionId, string reason, CancellationToken cancellationToken) => server.KillAsync(sessionId, reason);
+
+        public Task<int> KillAllAsync(string reason, CancellationToken cancellationToken) => server.KillAllAsync(reason);
+
+        public Task<PairingOutcome> PairAsync(string code, TimeSpan timeout, CancellationToken cancellationToken) => server.PairAsync(code, timeout, cancellationToken);
+    }
+}
