@@ -219,7 +219,7 @@ public sealed partial class RemoteComputer : IAsyncDisposable
                     await failed.DisposeAsync().ConfigureAwait(false);
                     return true;
                 }
-                catch (Exception ex) when (ex is OpenDeskException or OperationCanceledException && !cancellationToken.IsCancellationRequested && !_closed)
+                catch (Exception) when (!cancellationToken.IsCancellationRequested && !_closed)
                 {
                     try
                     {

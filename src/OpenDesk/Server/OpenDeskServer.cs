@@ -135,6 +135,19 @@ public sealed class OpenDeskServer : IAsyncDisposable
         return await session.EvictAsync(reason).ConfigureAwait(false);
     }
 
+    /// <summary>Closes a session without the eviction PUSH, as a network drop does: the client may reconnect.</summary>
+    internal async Task<bool> DropAsync(string sessionId)
+    {
+        var session = _registry.Remove(sessionId);
+        if (session is null)
+        {
+            return false;
+        }
+
+        await session.Peer.CloseAsync(TransportCloseStatus.GoingAway).ConfigureAwait(false);
+        return true;
+    }
+
     internal async Task<int> KillAllAsync(string reason)
     {
         var sessions = _registry.RemoveAll();
@@ -280,9 +293,11 @@ public sealed class OpenDeskServer : IAsyncDisposable
             _logger.LogInformation("paired controller {Name} ({Fingerprint})", stored.Name, stored.Fingerprint);
             return (keys, HandshakeMode.Pair, window);
         }
-        catch (AuthenticationException ex) when (ex.Reason == AuthFailureReason.WrongCode)
+        catch (AuthenticationException)
         {
-            window.RecordWrongCode();
+            // A client with the wrong code gives up before pair_finish, so the server mostly sees a close,
+            // not a failed proof: every failed attempt after our offer counts toward burning the code.
+            window.RecordFailedAttempt();
             throw;
         }
         finally

@@ -34,7 +34,7 @@ internal sealed class PairingWindow
 
     public void EndAttempt() => Volatile.Write(ref _busy, 0);
 
-    public void RecordWrongCode()
+    public void RecordFailedAttempt()
     {
         if (Interlocked.Increment(ref _failedAttempts) >= MaxFailedAttempts)
         {
