@@ -8,6 +8,30 @@ namespace OpenDesk.Cli.Commands;
 /// <summary><c>opendesk pair-with</c> and <c>opendesk connect</c>, run on the controller.</summary>
 internal static class ControllerCommands
 {
+    /// <summary>Keeps the session until interrupted; reports how it ended.</summary>
+    private static async Task<int> HoldAsync(RemoteComputer remote, CancellationToken ct)
+    {
+        Console.WriteLine("Holding the session; press Ctrl-C to leave.");
+        Console.Out.Flush();
+        try
+        {
+            var reason = await remote.Disconnected.WaitAsync(ct);
+            if (remote.EvictionReason is { } evicted)
+            {
+                Console.WriteLine($"Evicted by the server: {evicted}");
+                return 0;
+            }
+
+            return Cli.Error($"connection lost: {reason.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine();
+            Console.WriteLine("Disconnected.");
+            return 0;
+        }
+    }
+
     public static Command CreatePairWith()
     {
         var host = new Argument<string>("host") { Description = "address of the machine running `opendesk pair`" };
@@ -47,9 +71,11 @@ internal static class ControllerCommands
     {
         var peer = new Argument<string?>("peer") { Description = "peer name or ws://host:port#pubkeyhex (default: the default peer)", Arity = ArgumentArity.ZeroOrOne };
         var screenshot = new Option<string?>("--screenshot") { Description = "save a screenshot of the primary display to this PNG file" };
+        var hold = new Option<bool>("--hold") { Description = "stay connected, holding the controller slot, until Ctrl-C or the server disconnects us" };
         var command = new Command("connect", "Connect to a paired machine and show what it offers");
         command.Arguments.Add(peer);
         command.Options.Add(screenshot);
+        command.Options.Add(hold);
         command.Options.Add(Cli.Json);
         command.SetAction(async (parse, ct) =>
         {
@@ -76,7 +102,7 @@ internal static class ControllerCommands
                     Console.WriteLine($"Saved screenshot ({pixmap.Width}x{pixmap.Height}) → {path}");
                 }
 
-                return 0;
+                return parse.GetValue(hold) ? await HoldAsync(remote, ct) : 0;
             }
             catch (OpenDeskException ex)
             {

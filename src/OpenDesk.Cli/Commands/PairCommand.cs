@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Security.Cryptography;
-using OpenDesk.Protocol;
 using OpenDesk.Server;
 using OpenDesk.Server.Admin;
 using OpenDesk.Trust;
@@ -38,10 +37,29 @@ internal static class PairCommand
 
             var identity = Identity.LoadOrCreate(home);
             var port = parse.GetValue(ServeCommand.Port);
-            PrintBox(port, identity.Fingerprint, pairingCode);
+            OpenDeskServer? server = null;
             try
             {
-                var outcome = await PairAsync(home, parse.GetValue(ServeCommand.Host)!, port, pairingCode, TimeSpan.FromSeconds(seconds), ct);
+                Task<PairingOutcome> pairing;
+                if (await IsServeRunningAsync(home, ct))
+                {
+                    pairing = AdminClient.PairAsync(home.AdminSocketPath, pairingCode, TimeSpan.FromSeconds(seconds), ct);
+                }
+                else
+                {
+                    server = await OpenDeskServer.StartAsync(new ServerOptions
+                    {
+                        Home = home,
+                        Computer = ServeCommand.CreateComputer(),
+                        Host = parse.GetValue(ServeCommand.Host)!,
+                        Port = port,
+                    }, ct);
+                    pairing = server.PairAsync(pairingCode, TimeSpan.FromSeconds(seconds), ct);
+                }
+
+                // Shown only once the window is open, so a controller that reacts at once is not refused.
+                PrintBox(port, identity.Fingerprint, pairingCode);
+                var outcome = await pairing;
                 Console.WriteLine($"✓ Paired with {outcome.Name} ({outcome.Fingerprint})");
                 return 0;
             }
@@ -59,32 +77,34 @@ internal static class PairCommand
             {
                 return Cli.Error(ex.Message);
             }
+            finally
+            {
+                if (server is not null)
+                {
+                    await server.DisposeAsync();
+                }
+            }
         });
         return command;
     }
 
-    private static async Task<PairingOutcome> PairAsync(OpenDeskHome home, string host, int port, string code, TimeSpan timeout, CancellationToken ct)
+    /// <summary>A live admin socket means serve holds the port: pairing must go through it.</summary>
+    private static async Task<bool> IsServeRunningAsync(OpenDeskHome home, CancellationToken ct)
     {
-        if (File.Exists(home.AdminSocketPath))
+        if (!File.Exists(home.AdminSocketPath))
         {
-            try
-            {
-                return await AdminClient.PairAsync(home.AdminSocketPath, code, timeout, ct);
-            }
-            catch (OpenDeskException ex) when (ex.Message.StartsWith("No opendesk admin socket", StringComparison.Ordinal))
-            {
-                // A stale socket from a crashed daemon: nobody is serving, so run our own listener.
-            }
+            return false;
         }
 
-        await using var server = await OpenDeskServer.StartAsync(new ServerOptions
+        try
         {
-            Home = home,
-            Computer = ServeCommand.CreateComputer(),
-            Host = host,
-            Port = port,
-        }, ct);
-        return await server.PairAsync(code, timeout, ct);
+            await AdminClient.ListAsync(home.AdminSocketPath, ct);
+            return true;
+        }
+        catch (OpenDeskException)
+        {
+            return false;
+        }
     }
 
     private static string RandomCode() => RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
@@ -113,5 +133,4 @@ internal static class PairCommand
         Console.Out.Flush();
     }
 
-    internal static string FormatSeconds(double seconds) => PyRepr.FormatFloat(seconds);
 }

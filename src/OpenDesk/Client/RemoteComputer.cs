@@ -49,6 +49,9 @@ public sealed partial class RemoteComputer : IAsyncDisposable
     /// <summary>True once the server sent <c>session.evicted</c>.</summary>
     public bool IsEvicted => _evictionReason is not null;
 
+    /// <summary>Completes when the current connection ends (evicted, closed or dropped), with the reason.</summary>
+    internal Task<Exception> Disconnected => _peer.Closed;
+
     /// <summary>The reason the server gave when it evicted this controller, or null.</summary>
     public string? EvictionReason => _evictionReason;
 

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace OpenDesk.Tests.EndToEnd;
+
+/// <summary>Runs the real <c>opendesk</c> command through the repository's launcher, as a user would.</summary>
+internal static class OpendeskCli
+{
+    private static readonly Lazy<string> Launcher = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "opendesk");
+            if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "OpenDesk.slnx")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("the opendesk launcher was not found above the test directory");
+    });
+
+    public static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var process = Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"opendesk {string.Join(' ', args)} did not finish");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    public static RunningCommand StartLongRunning(params string[] args) => new(Start(args), args);
+
+    private static Process Start(string[] args)
+    {
+        var info = new ProcessStartInfo(Launcher.Value)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start opendesk");
+    }
+}
+
+/// <summary>A background <c>opendesk</c> process whose output is collected line by line.</summary>
+internal sealed class RunningCommand : IDisposable
+{
+    private readonly Process _process;
+    private readonly string[] _args;
+    private readonly StringBuilder _output = new();
+    private readonly Lock _gate = new();
+
+    public RunningCommand(Process process, string[] args)
+    {
+        _process = process;
+        _args = args;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Pid => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public async Task WaitForOutputAsync(string text, double seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline || (_process.HasExited && !Output.Contains(text, StringComparison.Ordinal)))
+            {
+                await Task.Delay(100);
+                Assert.Fail($"opendesk {string.Join(' ', _args)} never printed {text!}; output so far:\n{Output}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(double seconds = 30)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            Signal("CONT");
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
