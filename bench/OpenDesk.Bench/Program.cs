@@ -10,4 +10,9 @@ if (suite is "protocol" or "all")
     await ProtocolBenchmark.RunAsync(handshakes: quick ? 50 : 300, calls: quick ? 2000 : 20000, bulkCalls: quick ? 50 : 300);
 }
 
+if (suite is "sessions" or "all")
+{
+    await SessionBenchmark.RunAsync(cycles: quick ? 100 : 1000);
+}
+
 return 0;
