@@ -9,15 +9,24 @@ cd "$root"
 source "$root/scripts/lib/packages.sh"
 ensure_packages test
 
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
 status=0
-dotnet test "$root/OpenDesk.slnx" -c Release --nologo -v quiet \
-  --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+dotnet test "$root/OpenDesk.slnx" -c Release --nologo \
+  --results-directory "$results" --logger "trx" --logger "console;verbosity=minimal" || status=$?
 
-# dotnet test prints one "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N" line per test assembly.
-read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
-  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+# One summary line for the whole run, counted from the TRX reports of every test assembly.
+read -r passed failed skipped < <(python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+p = f = s = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find(".//{*}Counters")
+    p += int(counters.get("passed", 0))
+    f += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    s += int(counters.get("notExecuted", 0))
+print(p, f, s)
+PY
+)
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
