@@ -1,10 +1,12 @@
 namespace OpenDesk.Computer;
 
 /// <summary>
-/// The computer of a machine without a desktop backend: it reports the environment and supports nothing
-/// else, so controllers get an honest <c>capability_unsupported</c> instead of fake data.
+/// The computer of a machine without a desktop backend: it advertises no capabilities and answers only
+/// <c>system.capabilities</c> and <c>system.environment</c> (with this machine's real values), so controllers
+/// get an honest <c>capability_unsupported</c> for everything else instead of fake data.
 /// </summary>
 public sealed class HeadlessComputer : UnsupportedComputer
 {
-    public override string Backend => $"local/{OsName()}";
+    /// <summary><c>local/{os}</c>, e.g. <c>local/linux</c>, as upstream local backends name themselves.</summary>
+    public override string Backend { get; } = $"local/{OsName()}";
 }

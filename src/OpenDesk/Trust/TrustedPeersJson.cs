@@ -1,3 +1,4 @@
+using OpenDesk.Protocol;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -32,7 +33,7 @@ internal static class TrustedPeersJson
             AppendString(sb, "last_host", peer.LastHost);
             AppendRaw(sb, "last_port", peer.LastPort.ToString(CultureInfo.InvariantCulture));
             AppendString(sb, "name", peer.Name);
-            AppendRaw(sb, "paired_at", PythonFloat.Repr(peer.PairedAt));
+            AppendRaw(sb, "paired_at", PyJson.Float(peer.PairedAt));
             AppendString(sb, "public_key", peer.PublicKey);
             AppendString(sb, "role", peer.Role);
             sb.Append("\n  }");
@@ -220,38 +221,7 @@ internal static class TrustedPeersJson
     private static void AppendRaw(StringBuilder sb, string key, string value) =>
         sb.Append(",\n    \"").Append(key).Append("\": ").Append(value);
 
-    /// <summary>Python's <c>ensure_ascii</c> escaping: printable ASCII stays, everything else is <c>\uxxxx</c>.</summary>
-    private static void AppendEscaped(StringBuilder sb, string value)
-    {
-        sb.Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c is >= ' ' and <= '~')
-                    {
-                        sb.Append(c);
-                    }
-                    else
-                    {
-                        // UTF-16 code units map one to one onto Python's surrogate-pair escapes.
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
-    }
+    private static void AppendEscaped(StringBuilder sb, string value) => PyJson.AppendString(sb, value);
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -84,7 +84,7 @@ public class TrustedPeersFileTests
     [InlineData(double.MaxValue, "1.7976931348623157e+308")]
     public void Floats_are_written_like_python_repr(double value, string expected)
     {
-        Assert.Equal(expected, PythonFloat.Repr(value));
+        Assert.Equal(expected, OpenDesk.Protocol.PyRepr.FormatFloat(value));
     }
 
     private static (string File, List<TrustedPeer> Entries) LoadVector()
