@@ -13,4 +13,5 @@ root.Subcommands.Add(DescribeCommand.Create());
 root.Subcommands.Add(ControllerCommands.CreatePairWith());
 root.Subcommands.Add(ControllerCommands.CreateConnect());
 root.Subcommands.Add(PeersCommand.Create());
+root.Subcommands.Add(AuditCommand.Create());
 return await root.Parse(args).InvokeAsync();

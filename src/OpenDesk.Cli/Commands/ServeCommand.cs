@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using OpenDesk.Computer;
 using OpenDesk.Server;
+using OpenDesk.Server.Policy;
 using OpenDesk.Trust;
 
 namespace OpenDesk.Cli.Commands;
@@ -23,6 +24,13 @@ internal static class ServeCommand
             DefaultValueFactory = _ => ServerOptions.DefaultLivenessTimeout.TotalSeconds,
         };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log debug detail" };
+        var approve = new Option<string>("--approve")
+        {
+            Description = "auto: allow every call; console: ask on this terminal before every action",
+            DefaultValueFactory = _ => "auto",
+        };
+        approve.AcceptOnlyFromAmong("auto", "console");
+        var noAudit = new Option<bool>("--no-audit") { Description = "do not write the audit log (<home>/audit/YYYY-MM-DD.jsonl)" };
         var command = new Command(
             "serve",
             "Run the long-lived opendesk server (paired peers only). One controller at a time; a different peer trying to connect while one is active is rejected with BUSY.");
@@ -31,6 +39,8 @@ internal static class ServeCommand
         command.Options.Add(NoMdns);
         command.Options.Add(liveness);
         command.Options.Add(verbose);
+        command.Options.Add(approve);
+        command.Options.Add(noAudit);
         command.SetAction(async (parse, ct) =>
         {
             var home = Cli.HomeOf(parse);
@@ -43,6 +53,19 @@ internal static class ServeCommand
 
             using var loggers = CreateLoggerFactory(parse.GetValue(verbose));
             var host = parse.GetValue(Host)!;
+            var consoleApproval = parse.GetValue(approve) == "console";
+            IApprovalPolicy policy = new AllowAllPolicy();
+            if (consoleApproval)
+            {
+                var console = new ConsolePolicy(Console.IsInputRedirected ? null : Console.In, Console.Out);
+                if (!console.HasTerminal)
+                {
+                    loggers.CreateLogger("opendesk.serve").LogWarning(ConsolePolicy.NoTtyWarning);
+                }
+
+                policy = console;
+            }
+
             OpenDeskServer server;
             try
             {
@@ -54,6 +77,8 @@ internal static class ServeCommand
                     Port = parse.GetValue(Port),
                     LivenessTimeout = TimeSpan.FromSeconds(parse.GetValue(liveness)),
                     LoggerFactory = loggers,
+                    Policy = policy,
+                    Audit = !parse.GetValue(noAudit),
                 }, ct);
             }
             catch (OpenDeskException ex)
@@ -63,7 +88,7 @@ internal static class ServeCommand
 
             await using (server)
             {
-                Console.WriteLine($"opendesk serve listening on {host}:{server.Port}  fp={server.Identity.Fingerprint}");
+                Console.WriteLine($"opendesk serve listening on {host}:{server.Port}  fp={server.Identity.Fingerprint}{(consoleApproval ? "  approve=console" : "")}");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

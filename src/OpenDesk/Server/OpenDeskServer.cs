@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OpenDesk.Computer;
 using OpenDesk.Protocol;
 using OpenDesk.Server.Admin;
+using OpenDesk.Server.Audit;
 using OpenDesk.Session;
 using OpenDesk.Transport;
 using OpenDesk.Trust;
@@ -27,6 +28,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
     private readonly ComputerDispatcher _dispatcher;
     private readonly SessionRegistry _registry = new();
     private readonly AdminOperations _admin;
+    private readonly AuditLog? _audit;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _pairingLock = new();
     private PairingWindow? _pairing;
@@ -44,6 +46,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         _description = new DescriptionFile(options.Home);
         _dispatcher = new ComputerDispatcher(options.Computer);
         _admin = new AdminOperations(this);
+        _audit = options.Audit ? new AuditLog(options.Home.AuditDirectory, _logger) : null;
     }
 
     /// <summary>This server's static identity.</summary>
@@ -186,6 +189,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
             await session.Peer.CloseAsync(TransportCloseStatus.GoingAway).ConfigureAwait(false);
         }
 
+        _audit?.Dispose();
         _stopping.Dispose();
     }
 
@@ -204,12 +208,18 @@ public sealed class OpenDeskServer : IAsyncDisposable
         catch (AuthenticationException ex)
         {
             _logger.LogWarning("handshake from {Remote} failed: {Reason}", remoteAddress, ex.Message);
+            _audit?.SessionRejected("", "", remoteAddress, $"auth_failed: {ex.Reason}");
             await transport.CloseAsync(TransportCloseStatus.Normal).ConfigureAwait(false);
             return;
         }
-        catch (Exception ex) when (ex is ConnectionClosedException or OperationCanceledException)
+        catch (Exception ex) when (ex is OpenDeskException or OperationCanceledException)
         {
             _logger.LogDebug("handshake from {Remote} ended: {Message}", remoteAddress, ex.Message);
+            if (!_stopping.IsCancellationRequested)
+            {
+                _audit?.SessionRejected("", "", remoteAddress, $"handshake_error: {ex.Message}");
+            }
+
             await transport.CloseAsync(TransportCloseStatus.GoingAway).ConfigureAwait(false);
             return;
         }
@@ -221,7 +231,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         var info = new SessionInfo(
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), peerName, peerKeyHex, remoteAddress,
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0, mode);
-        await using var peer = new Peer(channel, null, _dispatcher);
+        await using var peer = new Peer(channel, null, new SessionDispatcher(_dispatcher, _options.Policy, _audit, info));
         var session = new ActiveSession(info, peer);
 
         var registration = _registry.TryRegister(session);
@@ -229,6 +239,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         {
             _logger.LogInformation("rejected {Peer} ({Fingerprint}) from {Remote}: busy ({Active} is active)",
                 Label(peerName, peerKeyHex), Fingerprint.Colon(peerKeyHex), remoteAddress, registration.BusyNames);
+            _audit?.SessionRejected(peerName, peerKeyHex, remoteAddress, $"busy: {registration.BusyNames}");
             await RejectBusyAsync(channel, registration.BusyMessage).ConfigureAwait(false);
             handshake.Window?.Succeed(Outcome(peerName, peerKeyHex));
             return;
@@ -242,6 +253,8 @@ public sealed class OpenDeskServer : IAsyncDisposable
 
         _logger.LogInformation("session {Id} opened: {Peer} ({Fingerprint}) from {Remote}, mode {Mode}",
             info.Id, Label(peerName, peerKeyHex), Fingerprint.Colon(peerKeyHex), remoteAddress, mode);
+        _audit?.SessionOpened(info);
+        var closeReason = "";
         try
         {
             var helloTask = peer.StartAsync(ServerHello(), cancellationToken);
@@ -254,11 +267,17 @@ public sealed class OpenDeskServer : IAsyncDisposable
         catch (Exception ex) when (ex is ProtocolException or ConnectionClosedException or OperationCanceledException)
         {
             handshake.Window?.Succeed(Outcome(peerName, peerKeyHex));
+            if (peer.RemoteHello is null && ex is not OperationCanceledException)
+            {
+                closeReason = $"error: {ex.Message}";
+            }
+
             _logger.LogInformation("session {Id} of {Peer} ended: {Reason}", info.Id, Label(peerName, peerKeyHex), ex.Message);
         }
         finally
         {
             _registry.Remove(session);
+            _audit?.SessionClosed(info, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - info.StartedAt, closeReason);
             await peer.CloseAsync(_stopping.IsCancellationRequested ? TransportCloseStatus.GoingAway : TransportCloseStatus.Normal).ConfigureAwait(false);
         }
     }

@@ -40,6 +40,12 @@ public sealed class ServerOptions
 
     public ILoggerFactory? LoggerFactory { get; init; }
 
+    /// <summary>Who approves each call; everything is allowed by default.</summary>
+    public Policy.IApprovalPolicy Policy { get; init; } = new Policy.AllowAllPolicy();
+
+    /// <summary>Write <c>&lt;home&gt;/audit/YYYY-MM-DD.jsonl</c>.</summary>
+    public bool Audit { get; init; } = true;
+
     internal TransportOptions ToTransportOptions() => new()
     {
         MaxMessageBytes = MaxMessageBytes,

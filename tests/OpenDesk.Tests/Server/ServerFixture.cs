@@ -28,7 +28,7 @@ internal sealed class ServerFixture : IAsyncDisposable
 
     public string Url => $"ws://127.0.0.1:{Server.Port}#{Server.Identity.PublicKeyHex}";
 
-    public static async Task<ServerFixture> StartAsync(TimeSpan? liveness = null)
+    public static async Task<ServerFixture> StartAsync(TimeSpan? liveness = null, OpenDesk.Server.Policy.IApprovalPolicy? policy = null)
     {
         var home = new OpenDeskHome(TempDirectory("server"));
         var computer = new FakeComputer();
@@ -39,6 +39,7 @@ internal sealed class ServerFixture : IAsyncDisposable
             Host = "127.0.0.1",
             Port = 0,
             LivenessTimeout = liveness ?? ServerOptions.DefaultLivenessTimeout,
+            Policy = policy ?? new OpenDesk.Server.Policy.AllowAllPolicy(),
         });
         return new ServerFixture(server, home, computer);
     }

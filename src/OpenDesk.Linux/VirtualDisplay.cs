@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using OpenDesk.Linux.X11;
+
+namespace OpenDesk.Linux;
+
+/// <summary>
+/// A desktop of its own for a headless machine: Xvfb on a free display number plus the openbox window
+/// manager (windows need one to be moved, focused and closed the EWMH way). Both stop on dispose.
+/// </summary>
+public sealed class VirtualDisplay : IAsyncDisposable
+{
+    public const string DefaultSize = "1920x1080";
+
+    private readonly Process _xvfb;
+    private readonly Process? _windowManager;
+
+    private VirtualDisplay(Process xvfb, Process? windowManager, string name, int width, int height)
+    {
+        _xvfb = xvfb;
+        _windowManager = windowManager;
+        Name = name;
+        Width = width;
+        Height = height;
+    }
+
+    /// <summary>The X display name, e.g. <c>:7</c>.</summary>
+    public string Name { get; }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>True when <c>$DISPLAY</c> names an X server this process can open.</summary>
+    public static bool HasUsableDisplay()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var connection = XDisplayConnection.Open();
+            return true;
+        }
+        catch (OpenDeskException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Parses <c>WxH</c>, e.g. <c>1920x1080</c>.</summary>
+    public static (int Width, int Height) ParseSize(string size)
+    {
+        var parts = size.Split('x', 'X');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var width)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var height)
+            && width is >= 320 and <= 8192 && height is >= 200 and <= 8192)
+        {
+            return (width, height);
+        }
+
+        throw new OpenDeskException($"invalid virtual display size '{size}': expected WIDTHxHEIGHT between 320x200 and 8192x8192, e.g. 1920x1080");
+    }
+
+    /// <summary>
+    /// Starts Xvfb (letting it pick a free display number) and openbox, and points <c>DISPLAY</c> of this
+    /// process at it so every X11 service and every app launched from here uses it.
+    /// </summary>
+    public static async Task<VirtualDisplay> StartAsync(string size = DefaultSize, bool windowManager = true, CancellationToken cancellationToken = default)
+    {
+        var (width, height) = ParseSize(size);
+        var xvfbPath = FindOnPath("Xvfb")
+            ?? throw new OpenDeskException("Xvfb is not installed: run `sudo apt-get install -y xvfb openbox` (or start serve inside a desktop session)");
+        var xvfb = Start(xvfbPath, "-displayfd", "1", "-screen", "0", $"{width}x{height}x24", "-nolisten", "tcp", "+extension", "RANDR", "+extension", "DAMAGE");
+        string name;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(15));
+            var line = await xvfb.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+            if (line is null || !int.TryParse(line.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                var error = await xvfb.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                throw new OpenDeskException($"Xvfb did not start: {error.Trim()}");
+            }
+
+            name = ":" + number.ToString(CultureInfo.InvariantCulture);
+        }
+        catch
+        {
+            Stop(xvfb);
+            throw;
+        }
+
+        // Xvfb's stderr is chatty and nobody reads it after start: drain it so the pipe never fills.
+        _ = xvfb.StandardError.ReadToEndAsync(CancellationToken.None);
+        Environment.SetEnvironmentVariable("DISPLAY", name);
+        Process? openbox = null;
+        if (windowManager && FindOnPath("openbox") is { } openboxPath)
+        {
+            openbox = Start(openboxPath, "--sm-disable");
+            _ = openbox.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            _ = openbox.StandardError.ReadToEndAsync(CancellationToken.None);
+            await WaitForWindowManagerAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new VirtualDisplay(xvfb, openbox, name, width, height);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_windowManager is not null)
+        {
+            Stop(_windowManager);
+        }
+
+        Stop(_xvfb);
+        return ValueTask.CompletedTask;
+    }
+
+    private static async Task WaitForWindowManagerAsync(CancellationToken cancellationToken)
+    {
+        using var connection = XDisplayConnection.Open();
+        var supportingCheck = connection.Atom("_NET_SUPPORTING_WM_CHECK");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            var present = connection.Run(display => HasProperty(display, connection.Root, supportingCheck));
+            if (present)
+            {
+                return;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static unsafe bool HasProperty(nint display, nint window, nint property)
+    {
+        var status = Xlib.XGetWindowProperty(display, window, property, 0, 1, Xlib.False, Xlib.AnyPropertyType,
+            out var type, out _, out var count, out _, out var data);
+        if (data != null)
+        {
+            Xlib.XFree(data);
+        }
+
+        return status == Xlib.Success && type != 0 && count > 0;
+    }
+
+    private static Process Start(string path, params string[] args)
+    {
+        var info = new ProcessStartInfo(path)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info) ?? throw new OpenDeskException($"could not start {path}");
+    }
+
+    private static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        process.Dispose();
+    }
+
+    internal static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists);
+}
