@@ -14,4 +14,6 @@ root.Subcommands.Add(ControllerCommands.CreatePairWith());
 root.Subcommands.Add(ControllerCommands.CreateConnect());
 root.Subcommands.Add(PeersCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
+root.Subcommands.Add(ServiceCommands.CreateInstall());
+root.Subcommands.Add(ServiceCommands.CreateUninstall());
 return await root.Parse(args).InvokeAsync();

@@ -13,14 +13,16 @@ internal sealed class StderrLoggerProvider(LogLevel minimum) : ILoggerProvider
     {
     }
 
-    private void Write(LogLevel level, string category, string message, Exception? exception)
+    /// <summary>One log line: <c>{time} {LEVEL} {logger}: {message}</c>.</summary>
+    internal static string Format(LogLevel level, string category, string message, Exception? exception)
     {
         var line = $"{DateTime.Now:yyyy-MM-dd HH:mm:ss,fff} {LevelName(level)} {category}: {message}";
-        if (exception is not null)
-        {
-            line += $" ({exception.GetType().Name}: {exception.Message})";
-        }
+        return exception is null ? line : line + $" ({exception.GetType().Name}: {exception.Message})";
+    }
 
+    private void Write(LogLevel level, string category, string message, Exception? exception)
+    {
+        var line = Format(level, category, message, exception);
         lock (_write)
         {
             Console.Error.WriteLine(line);

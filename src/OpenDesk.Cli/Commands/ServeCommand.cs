@@ -30,6 +30,7 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "auto",
         };
         approve.AcceptOnlyFromAmong("auto", "console");
+        var logFile = new Option<string?>("--log-file") { Description = "also log to this file, rotated at 10 MB with 5 backups" };
         var noAudit = new Option<bool>("--no-audit") { Description = "do not write the audit log (<home>/audit/YYYY-MM-DD.jsonl)" };
         var command = new Command(
             "serve",
@@ -41,6 +42,7 @@ internal static class ServeCommand
         command.Options.Add(verbose);
         command.Options.Add(approve);
         command.Options.Add(noAudit);
+        command.Options.Add(logFile);
         command.SetAction(async (parse, ct) =>
         {
             var home = Cli.HomeOf(parse);
@@ -51,7 +53,7 @@ internal static class ServeCommand
                 return NoTrustedPeersExit;
             }
 
-            using var loggers = CreateLoggerFactory(parse.GetValue(verbose));
+            using var loggers = CreateLoggerFactory(parse.GetValue(verbose), parse.GetValue(logFile));
             var host = parse.GetValue(Host)!;
             var consoleApproval = parse.GetValue(approve) == "console";
             IApprovalPolicy policy = new AllowAllPolicy();
@@ -108,11 +110,16 @@ internal static class ServeCommand
     /// <summary>The desktop this machine serves. Until a real desktop backend is available, the honest headless one.</summary>
     internal static IComputer CreateComputer() => new HeadlessComputer();
 
-    internal static ILoggerFactory CreateLoggerFactory(bool verbose) =>
+    internal static ILoggerFactory CreateLoggerFactory(bool verbose, string? logFile = null) =>
         LoggerFactory.Create(builder =>
         {
-            builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
+            var level = verbose ? LogLevel.Debug : LogLevel.Information;
+            builder.SetMinimumLevel(level);
             builder.AddFilter("Microsoft", LogLevel.Warning);
-            builder.AddProvider(new StderrLoggerProvider(verbose ? LogLevel.Debug : LogLevel.Information));
+            builder.AddProvider(new StderrLoggerProvider(level));
+            if (logFile is not null)
+            {
+                builder.AddProvider(new RotatingFileLoggerProvider(logFile, level));
+            }
         });
 }
