@@ -50,7 +50,7 @@ internal static class PairCommand
                     server = await OpenDeskServer.StartAsync(new ServerOptions
                     {
                         Home = home,
-                        Computer = ServeCommand.CreateComputer(),
+                        Computer = new OpenDesk.Computer.HeadlessComputer(),
                         Host = parse.GetValue(ServeCommand.Host)!,
                         Port = port,
                     }, ct);

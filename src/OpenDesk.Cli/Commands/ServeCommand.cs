@@ -30,6 +30,11 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "auto",
         };
         approve.AcceptOnlyFromAmong("auto", "console");
+        var virtualDisplay = new Option<string?>("--virtual-display")
+        {
+            Description = "when there is no usable DISPLAY, start an Xvfb desktop (with openbox) of this size, e.g. 1920x1080",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var logFile = new Option<string?>("--log-file") { Description = "also log to this file, rotated at 10 MB with 5 backups" };
         var noAudit = new Option<bool>("--no-audit") { Description = "do not write the audit log (<home>/audit/YYYY-MM-DD.jsonl)" };
         var command = new Command(
@@ -43,6 +48,7 @@ internal static class ServeCommand
         command.Options.Add(approve);
         command.Options.Add(noAudit);
         command.Options.Add(logFile);
+        command.Options.Add(virtualDisplay);
         command.SetAction(async (parse, ct) =>
         {
             var home = Cli.HomeOf(parse);
@@ -68,13 +74,16 @@ internal static class ServeCommand
                 policy = console;
             }
 
+            var logger = loggers.CreateLogger("opendesk.serve");
             OpenDeskServer server;
+            await using var desktop = await DesktopHost.StartAsync(
+                parse.GetResult(virtualDisplay) is null ? null : parse.GetValue(virtualDisplay) ?? VirtualDisplaySize, logger, ct);
             try
             {
                 server = await OpenDeskServer.StartAsync(new ServerOptions
                 {
                     Home = home,
-                    Computer = CreateComputer(),
+                    Computer = desktop.Computer,
                     Host = host,
                     Port = parse.GetValue(Port),
                     LivenessTimeout = TimeSpan.FromSeconds(parse.GetValue(liveness)),
@@ -107,8 +116,7 @@ internal static class ServeCommand
         return command;
     }
 
-    /// <summary>The desktop this machine serves. Until a real desktop backend is available, the honest headless one.</summary>
-    internal static IComputer CreateComputer() => new HeadlessComputer();
+    private const string VirtualDisplaySize = "1920x1080";
 
     internal static ILoggerFactory CreateLoggerFactory(bool verbose, string? logFile = null) =>
         LoggerFactory.Create(builder =>

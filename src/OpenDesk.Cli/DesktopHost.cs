@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+using OpenDesk.Computer;
+using OpenDesk.Linux;
+
+namespace OpenDesk.Cli;
+
+/// <summary>
+/// The desktop a serve or pair process exposes: the X11 desktop of <c>$DISPLAY</c>, a virtual one started for
+/// a headless machine, or — with neither — the honest headless computer that supports nothing.
+/// </summary>
+internal sealed class DesktopHost : IAsyncDisposable
+{
+    private readonly VirtualDisplay? _virtualDisplay;
+
+    private DesktopHost(IComputer computer, VirtualDisplay? virtualDisplay)
+    {
+        Computer = computer;
+        _virtualDisplay = virtualDisplay;
+    }
+
+    public IComputer Computer { get; }
+
+    /// <param name="virtualDisplaySize">Start an Xvfb desktop of this size when no usable display exists; null not to.</param>
+    public static async Task<DesktopHost> StartAsync(string? virtualDisplaySize, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return new DesktopHost(new HeadlessComputer(), null);
+        }
+
+        VirtualDisplay? virtualDisplay = null;
+        if (!VirtualDisplay.HasUsableDisplay())
+        {
+            if (virtualDisplaySize is null)
+            {
+                logger.LogWarning("no usable X display (DISPLAY={Display}): serving without desktop control; use --virtual-display on a headless machine",
+                    Environment.GetEnvironmentVariable("DISPLAY") ?? "");
+                return new DesktopHost(new HeadlessComputer(), null);
+            }
+
+            virtualDisplay = await VirtualDisplay.StartAsync(virtualDisplaySize, windowManager: true, cancellationToken);
+            logger.LogInformation("started a virtual display {Display} ({Width}x{Height}) with openbox", virtualDisplay.Name, virtualDisplay.Width, virtualDisplay.Height);
+        }
+        else if (virtualDisplaySize is not null)
+        {
+            logger.LogInformation("using the existing display {Display}; --virtual-display is only for machines without one", Environment.GetEnvironmentVariable("DISPLAY"));
+        }
+
+        try
+        {
+            return new DesktopHost(LinuxComputer.Open(logger), virtualDisplay);
+        }
+        catch (OpenDeskException ex)
+        {
+            logger.LogWarning("cannot use the X display: {Reason}; serving without desktop control", ex.Message);
+            return new DesktopHost(new HeadlessComputer(), virtualDisplay);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        (Computer as IDisposable)?.Dispose();
+        if (_virtualDisplay is not null && OperatingSystem.IsLinux())
+        {
+            await _virtualDisplay.DisposeAsync();
+        }
+    }
+}
