@@ -15,7 +15,11 @@ internal sealed class ComputerDispatcher : IRequestDispatcher
 
     private readonly IComputer _computer;
 
-    public ComputerDispatcher(IComputer computer) => _computer = computer;
+    public ComputerDispatcher(IComputer computer)
+    {
+        ArgumentNullException.ThrowIfNull(computer);
+        _computer = computer;
+    }
 
     public async ValueTask<MsgMap?> InvokeAsync(string method, MsgMap parameters, CancellationToken cancellationToken)
     {
@@ -25,7 +29,7 @@ internal sealed class ComputerDispatcher : IRequestDispatcher
             throw ErrorMapping.Unsupported(capability, $"server (unknown method '{method}')");
         }
 
-        var p = new ValueReader(parameters, $"{method} params", ErrorCodes.InvalidArgument);
+        var p = new ParamReader(parameters);
         var c = _computer;
         var ct = cancellationToken;
         switch (Methods.Canonical(method))
@@ -39,7 +43,7 @@ internal sealed class ComputerDispatcher : IRequestDispatcher
             case Methods.DisplayCapture:
                 return (await c.CaptureAsync(
                     p.NullableString("display_id"), p.Nullable("region", Rect.FromMap), p.OptionalBool("downscale", true),
-                    p.NullableString("format"), p.NullableInt32("quality"), ct).ConfigureAwait(false)).ToMap();
+                    CaptureFormat(p), CaptureQuality(p), ct).ConfigureAwait(false)).ToMap();
             case Methods.DisplayCursorPosition:
                 return (await c.CursorPositionAsync(ct).ConfigureAwait(false)).ToMap();
             case Methods.InputPointer:
@@ -108,16 +112,16 @@ internal sealed class ComputerDispatcher : IRequestDispatcher
                 return Items(await c.ListProcessesAsync(ct).ConfigureAwait(false), proc => proc.ToMap());
             case Methods.ProcessShell:
                 return (await c.ShellAsync(
-                    p.RequiredString("command"), p.NullableDouble("timeout"), p.NullableString("cwd"), StringMap(parameters, p, "env"), ct).ConfigureAwait(false)).ToMap();
+                    p.RequiredString("command"), p.NullableDouble("timeout"), p.NullableString("cwd"), p.NullableStringMap("env"), ct).ConfigureAwait(false)).ToMap();
             case Methods.ProcessExec:
-                var argv = p.StringList("argv");
+                var argv = p.RequiredStringList("argv");
                 if (argv.Count == 0)
                 {
-                    throw p.Error("field 'argv' must name a program");
+                    throw ParamReader.Error("parameter 'argv' must name a program");
                 }
 
                 return (await c.ExecAsync(
-                    argv, p.NullableDouble("timeout"), p.NullableString("cwd"), StringMap(parameters, p, "env"), p.NullableBytes("stdin"), ct).ConfigureAwait(false)).ToMap();
+                    argv, p.NullableDouble("timeout"), p.NullableString("cwd"), p.NullableStringMap("env"), p.NullableBytes("stdin"), ct).ConfigureAwait(false)).ToMap();
             case Methods.PowerLock:
                 await c.LockAsync(ct).ConfigureAwait(false);
                 return null;
@@ -130,7 +134,7 @@ internal sealed class ComputerDispatcher : IRequestDispatcher
 
     public IAsyncEnumerable<MsgMap> StreamAsync(string method, MsgMap parameters, CancellationToken cancellationToken)
     {
-        var p = new ValueReader(parameters, $"{method} params", ErrorCodes.InvalidArgument);
+        var p = new ParamReader(parameters);
         return method switch
         {
             Methods.DisplaySubscribe => Frames(
@@ -164,19 +168,22 @@ internal sealed class ComputerDispatcher : IRequestDispatcher
 
     private static MsgMap Items<T>(IReadOnlyList<T> items, Func<T, object?> encode) => new(1) { ["items"] = Wire.List(items, encode) };
 
-    private static Dictionary<string, string>? StringMap(MsgMap parameters, ValueReader p, string key)
-    {
-        if (!parameters.TryGetValue(key, out var raw) || raw is null)
+    // format and quality are this implementation's extension of display.capture; checking them here keeps
+    // every backend from having to.
+    private static string? CaptureFormat(ParamReader p) =>
+        p.NullableString("format") switch
         {
-            return null;
-        }
+            null => null,
+            var format when PixmapFormat.All.Contains(format) => format,
+            var format => throw ParamReader.Error(
+                $"parameter 'format' must be one of {string.Join(", ", PixmapFormat.All.Order(StringComparer.Ordinal))}, got {PyRepr.Format(format)}"),
+        };
 
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in p.OptionalMap(key))
+    private static int? CaptureQuality(ParamReader p) =>
+        p.NullableInt32("quality") switch
         {
-            result[name] = value as string ?? throw p.Error($"field '{key}' must map names to strings, got {FieldReader.TypeName(value)} for {PyRepr.Format(name)}");
-        }
-
-        return result;
-    }
+            null => null,
+            var quality and >= 0 and <= 100 => quality,
+            var quality => throw ParamReader.Error($"parameter 'quality' must be between 0 and 100, got {quality}"),
+        };
 }
