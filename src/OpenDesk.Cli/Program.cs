@@ -16,4 +16,5 @@ root.Subcommands.Add(PeersCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(ServiceCommands.CreateInstall());
 root.Subcommands.Add(ServiceCommands.CreateUninstall());
+root.Subcommands.Add(DemoCommand.Create());
 return await root.Parse(args).InvokeAsync();
