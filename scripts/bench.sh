@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Prints the benchmark figures: ./scripts/bench.sh [protocol|sessions|all] [--quick]
+# Prints the benchmark figures: ./scripts/bench.sh [protocol|sessions|desktop|all] [--quick]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib/packages.sh
+source "$root/scripts/lib/packages.sh"
+ensure_packages bench
 dotnet build "$root/bench/OpenDesk.Bench/OpenDesk.Bench.csproj" -c Release --nologo -v quiet >/dev/null
 exec dotnet "$root/bench/OpenDesk.Bench/bin/Release/net10.0/OpenDesk.Bench.dll" "$@"

@@ -1,7 +1,7 @@
 using System.Globalization;
 using OpenDesk.Bench;
 
-// Usage: OpenDesk.Bench [protocol|sessions|all] [--quick]
+// Usage: OpenDesk.Bench [protocol|sessions|desktop|all] [--quick]
 var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var quick = args.Contains("--quick");
 Console.WriteLine($"opendesk benchmarks ({Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture)})");
@@ -13,6 +13,18 @@ if (suite is "protocol" or "all")
 if (suite is "sessions" or "all")
 {
     await SessionBenchmark.RunAsync(cycles: quick ? 100 : 1000);
+}
+
+if (suite is "desktop" or "all")
+{
+    if (!OperatingSystem.IsLinux())
+    {
+        Console.WriteLine("desktop benchmark skipped: it needs Linux with Xvfb");
+    }
+    else
+    {
+        await DesktopBenchmark.RunAsync(quick);
+    }
 }
 
 return 0;
