@@ -40,7 +40,11 @@ public sealed class LinuxComputer : UnsupportedComputer, IDisposable
         _input = input;
         _windows = windows;
         _clipboard = clipboard;
-        _apps = new DesktopApps(windows is null ? null : new WindowFocus(windows));
+        // A virtual display is set in this process's managed environment only; apps must be told explicitly.
+        var launchEnvironment = Environment.GetEnvironmentVariable("DISPLAY") is { Length: > 0 } display
+            ? new Dictionary<string, string> { ["DISPLAY"] = display }
+            : null;
+        _apps = new DesktopApps(windows is null ? null : new WindowFocus(windows), null, launchEnvironment);
         _lock = new PowerLock(_processes);
         _capabilities =
         [

@@ -51,8 +51,10 @@ internal sealed unsafe class ScreenGrabber : IDisposable
         var bytesNeeded = (nuint)area.Width * (nuint)area.Height * 4;
         if (_segment is null || _segmentSize < bytesNeeded)
         {
+            // Sized for the whole screen at least, so region captures of any size share one segment.
+            var screenBytes = (nuint)Xlib.XDisplayWidth(display, _connection.Screen) * (nuint)Xlib.XDisplayHeight(display, _connection.Screen) * 4;
             FreeShm(display);
-            if (!AttachSegment(display, bytesNeeded))
+            if (!AttachSegment(display, Math.Max(bytesNeeded, screenBytes)))
             {
                 _shmUsable = false;
                 return false;

@@ -192,6 +192,12 @@ internal sealed class FileSystem
             throw new ProtocolException(ErrorCodes.InvalidArgument, "refusing to delete the root directory '/'");
         }
 
+        // As rm does: "dir/.." names the parent, and a recursive delete of it is almost certainly a mistake.
+        if (Path.GetFileName(full) is "." or "..")
+        {
+            throw new ProtocolException(ErrorCodes.InvalidArgument, $"refusing to delete a path ending in '.' or '..': '{full}'; name the directory itself");
+        }
+
         var stat = Stat(full, follow: false);
         try
         {

@@ -15,7 +15,7 @@ internal sealed unsafe class X11Keymap
     /// A client translates a key event with the mapping current when it reads the event, not when it was
     /// sent, so a keycode is not rebound to another keysym until the last event on it has had time to be read.
     /// </summary>
-    private static readonly TimeSpan RebindGrace = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan RebindGrace = TimeSpan.FromMilliseconds(300);
 
     private readonly Dictionary<nint, KeyStroke> _strokes = [];
     private readonly List<byte> _spare = [];

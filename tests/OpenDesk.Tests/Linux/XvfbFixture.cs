@@ -27,7 +27,12 @@ public class XvfbFixture : IDisposable
     {
     }
 
-    protected XvfbFixture(int width, int height, bool withWindowManager = false)
+    /// <param name="width">Screen width in pixels.</param>
+    /// <param name="height">Screen height in pixels.</param>
+    /// <param name="withWindowManager">Run <c>openbox</c> and wait until it manages the display.</param>
+    /// <param name="depth">Colour depth; 24 unless a test needs an unusual visual.</param>
+    /// <param name="serverArguments">Extra Xvfb arguments, e.g. <c>-extension MIT-SHM</c> to switch an extension off.</param>
+    protected XvfbFixture(int width, int height, bool withWindowManager = false, int depth = 24, params string[] serverArguments)
     {
         if (SkipReason is { } reason)
         {
@@ -37,7 +42,7 @@ public class XvfbFixture : IDisposable
         Width = width;
         Height = height;
         WithWindowManager = withWindowManager;
-        _server = StartServer(width, height, _serverLog, out var displayNumber);
+        _server = StartServer($"{width}x{height}x{depth}", serverArguments, _serverLog, out var displayNumber);
         DisplayName = $":{displayNumber}";
         Env = new Dictionary<string, string> { ["DISPLAY"] = DisplayName };
         try
@@ -162,10 +167,10 @@ public class XvfbFixture : IDisposable
             Kill(child);
         }
 
-        Kill(_server);
+        Terminate(_server);
     }
 
-    private static Process StartServer(int width, int height, StringBuilder log, out int displayNumber)
+    private static Process StartServer(string screen, string[] serverArguments, StringBuilder log, out int displayNumber)
     {
         // -displayfd makes Xvfb choose a free display and write its number once it accepts connections, which is
         // both the allocation and the readiness signal; stdout is that descriptor. -noreset keeps the server from
@@ -177,7 +182,7 @@ public class XvfbFixture : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-displayfd", "1", "-screen", "0", $"{width}x{height}x24", "-nolisten", "tcp", "-noreset" })
+        foreach (var arg in new[] { "-displayfd", "1", "-screen", "0", screen, "-nolisten", "tcp", "-noreset" }.Concat(serverArguments))
         {
             info.ArgumentList.Add(arg);
         }
@@ -258,6 +263,29 @@ public class XvfbFixture : IDisposable
         // A Wayland session variable would steer toolkits away from the X server under test.
         info.Environment.Remove("WAYLAND_DISPLAY");
         return info;
+    }
+
+    /// <summary>
+    /// SIGTERM first: Xvfb then removes its socket, which a SIGKILL would leave behind in /tmp/.X11-unix for
+    /// every test run. .NET has no API for signals other than SIGKILL, so kill(1) sends it.
+    /// </summary>
+    private static void Terminate(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                kill.WaitForExit();
+                process.WaitForExit(3000);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Gone already, or no kill(1): the SIGKILL below still stops it.
+        }
+
+        Kill(process);
     }
 
     private static void Kill(Process process)

@@ -177,8 +177,10 @@ public sealed class FileSystemTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(tree, "sub", "f"), "f");
         File.CreateSymbolicLink(Path.Combine(tree, "link"), outside);
 
+        var parent = await Assert.ThrowsAsync<ProtocolException>(() => _fs.DeletePathAsync(Path.Combine(tree, "sub", "..")));
         await _fs.DeletePathAsync(tree);
 
+        Assert.Equal(ErrorCodes.InvalidArgument, parent.Code);
         Assert.False(Directory.Exists(tree));
         Assert.True(File.Exists(Path.Combine(outside, "keep")));
         var missing = await Assert.ThrowsAsync<ProtocolException>(() => _fs.DeletePathAsync(tree));
