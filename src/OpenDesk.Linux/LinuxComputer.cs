@@ -34,14 +34,14 @@ public sealed class LinuxComputer : UnsupportedComputer, IDisposable
     private readonly PowerLock _lock;
     private readonly List<string> _capabilities;
 
-    private LinuxComputer(X11Screen screen, X11Input? input, EwmhWindows? windows, X11Clipboard? clipboard, ILogger logger)
+    private LinuxComputer(X11Screen screen, X11Input? input, EwmhWindows? windows, X11Clipboard? clipboard, string? displayName, ILogger logger)
     {
         _screen = screen;
         _input = input;
         _windows = windows;
         _clipboard = clipboard;
         // A virtual display is set in this process's managed environment only; apps must be told explicitly.
-        var launchEnvironment = Environment.GetEnvironmentVariable("DISPLAY") is { Length: > 0 } display
+        var launchEnvironment = (displayName ?? Environment.GetEnvironmentVariable("DISPLAY")) is { Length: > 0 } display
             ? new Dictionary<string, string> { ["DISPLAY"] = display }
             : null;
         _apps = new DesktopApps(windows is null ? null : new WindowFocus(windows), null, launchEnvironment);
@@ -78,7 +78,7 @@ public sealed class LinuxComputer : UnsupportedComputer, IDisposable
             _capabilities.Add(Capabilities.PowerLock);
         }
 
-        logger.LogInformation("X11 desktop on {Display}: {Capabilities}", Environment.GetEnvironmentVariable("DISPLAY"), string.Join(", ", _capabilities.Order(StringComparer.Ordinal)));
+        logger.LogInformation("X11 desktop on {Display}: {Capabilities}", displayName ?? Environment.GetEnvironmentVariable("DISPLAY"), string.Join(", ", _capabilities.Order(StringComparer.Ordinal)));
     }
 
     public override string Backend => "local/linux";
@@ -92,16 +92,16 @@ public sealed class LinuxComputer : UnsupportedComputer, IDisposable
         };
 
     /// <summary>
-    /// Connects to the X server of <c>$DISPLAY</c> and probes what it offers. Throws
-    /// <see cref="OpenDeskException"/> when there is no usable X display at all.
+    /// Connects to the X server <paramref name="displayName"/> (default <c>$DISPLAY</c>) and probes what it
+    /// offers. Throws <see cref="OpenDeskException"/> when there is no usable X display at all.
     /// </summary>
-    public static LinuxComputer Open(ILogger logger)
+    public static LinuxComputer Open(ILogger logger, string? displayName = null)
     {
-        var screen = new X11Screen();
-        var input = Probe(logger, "XTest input", () => X11Input.Open());
-        var windows = Probe(logger, "EWMH windows", () => EwmhWindows.Open());
-        var clipboard = Probe(logger, "clipboard", () => X11Clipboard.Open());
-        return new LinuxComputer(screen, input, windows, clipboard, logger);
+        var screen = new X11Screen(displayName);
+        var input = Probe(logger, "XTest input", () => X11Input.Open(displayName));
+        var windows = Probe(logger, "EWMH windows", () => EwmhWindows.Open(displayName));
+        var clipboard = Probe(logger, "clipboard", () => X11Clipboard.Open(displayName));
+        return new LinuxComputer(screen, input, windows, clipboard, displayName, logger);
     }
 
     public override Task<IReadOnlyList<OpenDesk.Computer.Display>> DisplaysAsync(CancellationToken cancellationToken = default) => Task.FromResult(_screen.Displays());
