@@ -74,7 +74,7 @@ public sealed class VirtualDisplay : IAsyncDisposable
         var (width, height) = ParseSize(size);
         var xvfbPath = FindOnPath("Xvfb")
             ?? throw new OpenDeskException("Xvfb is not installed: run `sudo apt-get install -y xvfb openbox` (or start serve inside a desktop session)");
-        var xvfb = Start(xvfbPath, "-displayfd", "1", "-screen", "0", $"{width}x{height}x24", "-nolisten", "tcp", "+extension", "RANDR", "+extension", "DAMAGE");
+        var xvfb = Start(xvfbPath, "-displayfd", "1", "-screen", "0", $"{width}x{height}x24", "-nolisten", "tcp", "-noreset", "+extension", "RANDR", "+extension", "DAMAGE");
         string name;
         try
         {

@@ -88,7 +88,7 @@ internal sealed unsafe class ScreenGrabber : IDisposable
 
     private bool AttachSegment(nint display, nuint size)
     {
-        var id = XShm.ShmGet(XShm.IpcPrivate, size, XShm.IpcCreat | 0x180);
+        var id = XShm.ShmGet(XShm.IpcPrivate, size, XShm.IpcCreat | XShm.ModeOwnerReadWrite);
         if (id < 0)
         {
             return false;

@@ -202,12 +202,18 @@ internal sealed class EwmhWindows : IDisposable
             ThrowIfVanished(display, window);
         });
 
+        var vanished = false;
         await WaitUntilAsync(() => _x.Run(display =>
         {
             var now = Describe(display, window, Xlib.None)?.Bounds;
             XErrorTrap.Clear(display);
-            return now is null || (Math.Abs(now.X - x) <= 1 && Math.Abs(now.Y - y) <= 1);
+            vanished = now is null;
+            return vanished || (Math.Abs(now!.X - x) <= 1 && Math.Abs(now.Y - y) <= 1);
         }), cancellationToken).ConfigureAwait(false);
+        if (vanished)
+        {
+            throw NotFound(window);
+        }
     }
 
     /// <summary>

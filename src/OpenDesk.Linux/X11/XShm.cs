@@ -15,6 +15,12 @@ internal static unsafe partial class XShm
     public const int IpcCreat = 0x200;
     public const int IpcRmid = 0;
 
+    /// <summary>
+    /// Mode 0600, so no other local user can read screen contents out of the segment. An X server running as a
+    /// different non-root user then cannot attach either, and capture falls back to XGetImage.
+    /// </summary>
+    public const int ModeOwnerReadWrite = 0x180;
+
     [LibraryImport(Library)]
     public static partial int XShmQueryExtension(nint display);
 

@@ -66,8 +66,8 @@ public sealed partial class X11InputTests : IClassFixture<OpenboxXvfbFixture>, I
         await _input.TextAsync(new TextInput(text) { IntervalMs = 0 });
         EndOfFile();
 
+        AssertFileBecomes(file, text);
         X11Observer.WaitForExit(process, "cat after ctrl+d");
-        Assert.Equal(text, File.ReadAllText(file, Encoding.UTF8));
     }
 
     [XvfbFact]
@@ -81,8 +81,8 @@ public sealed partial class X11InputTests : IClassFixture<OpenboxXvfbFixture>, I
         stopwatch.Stop();
         EndOfFile();
 
+        AssertFileBecomes(file, "abcd\n");
         X11Observer.WaitForExit(process, "cat after ctrl+d");
-        Assert.Equal("abcd\n", File.ReadAllText(file, Encoding.UTF8));
         Assert.True(stopwatch.ElapsedMilliseconds >= 4 * 30, $"typing 5 keys 30 ms apart took only {stopwatch.ElapsedMilliseconds} ms");
     }
 
@@ -114,8 +114,8 @@ public sealed partial class X11InputTests : IClassFixture<OpenboxXvfbFixture>, I
         Key(KeyAction.Up, "Return");
         EndOfFile();
 
+        AssertFileBecomes(file, "ABc ñ\n");
         X11Observer.WaitForExit(process, "cat after ctrl+d");
-        Assert.Equal("ABc ñ\n", File.ReadAllText(file, Encoding.UTF8));
     }
 
     [XvfbFact]
@@ -178,8 +178,8 @@ public sealed partial class X11InputTests : IClassFixture<OpenboxXvfbFixture>, I
         await _input.TextAsync(new TextInput(text) { IntervalMs = 0 });
         EndOfFile();
 
+        AssertFileBecomes(file, text);
         X11Observer.WaitForExit(process, "cat after ctrl+d");
-        Assert.Equal(text, File.ReadAllText(file, Encoding.UTF8));
     }
 
     [XvfbFact]
@@ -278,6 +278,33 @@ public sealed partial class X11InputTests : IClassFixture<OpenboxXvfbFixture>, I
         return process;
     }
 
+    /// <summary>Waits for the terminal's cat to have written <paramref name="expected"/>, showing what it wrote if it never does.</summary>
+    private static void AssertFileBecomes(string file, string expected)
+    {
+        var actual = "";
+        try
+        {
+            XvfbFixture.WaitUntil(() => (actual = ReadShared(file)) == expected, X11Observer.Deadline, $"cat to write {expected.Length} characters");
+        }
+        catch (TimeoutException)
+        {
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    private static string ReadShared(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return new StreamReader(stream, Encoding.UTF8).ReadToEnd();
+        }
+        catch (FileNotFoundException)
+        {
+            return "";
+        }
+    }
+
     private void EndOfFile()
     {
         Key(KeyAction.Down, "d", Modifier.Ctrl);
@@ -292,18 +319,7 @@ public sealed partial class X11InputTests : IClassFixture<OpenboxXvfbFixture>, I
     /// <summary>"state button" of every ButtonPress xev logged, e.g. "0x5 3" for ctrl+shift+right.</summary>
     private static string[] ButtonPresses(string log)
     {
-        string text;
-        try
-        {
-            using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            text = new StreamReader(stream).ReadToEnd();
-        }
-        catch (FileNotFoundException)
-        {
-            return [];
-        }
-
-        return [.. ButtonPressPattern().Matches(text).Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value}")];
+        return [.. ButtonPressPattern().Matches(ReadShared(log)).Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value}")];
     }
 
     [GeneratedRegex(@"ButtonPress event.*?state (0x[0-9a-f]+), button (\d+)", RegexOptions.Singleline)]

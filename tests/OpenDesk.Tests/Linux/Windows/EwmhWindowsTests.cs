@@ -63,10 +63,10 @@ public sealed class EwmhWindowsTests : IClassFixture<OpenboxXvfbFixture>, IDispo
         var (_, second) = X11Observer.StartXterm(_x, Title("focus-b"), "-geometry", "40x8+500+400");
 
         await _windows.FocusAsync(X11Observer.Hex(first));
-        Assert.Equal(first, X11Observer.ActiveWindow(_x));
+        WaitUntilActive(first);
 
         await _windows.FocusAsync(second.ToString(CultureInfo.InvariantCulture));
-        Assert.Equal(second, X11Observer.ActiveWindow(_x));
+        WaitUntilActive(second);
     }
 
     [XvfbFact]
@@ -79,7 +79,7 @@ public sealed class EwmhWindowsTests : IClassFixture<OpenboxXvfbFixture>, IDispo
 
         await _windows.FocusAsync(X11Observer.Hex(id));
 
-        Assert.Equal(id, X11Observer.ActiveWindow(_x));
+        WaitUntilActive(id);
         Assert.DoesNotContain("_NET_WM_STATE_HIDDEN", X11Observer.WindowState(_x, id), StringComparison.Ordinal);
         Assert.False(_windows.List().Single(w => w.Title == title).Minimized);
     }
@@ -158,6 +158,9 @@ public sealed class EwmhWindowsTests : IClassFixture<OpenboxXvfbFixture>, IDispo
         gone.Kill();
         X11Observer.WaitForExit(gone, "the killed xterm");
 
+        // The process is gone before the server has noticed the closed connection and destroyed its window.
+        XvfbFixture.WaitUntil(() => !X11Observer.ManagedWindows(_x).Contains(goneId), X11Observer.Deadline, "the killed xterm's window to go");
+
         var stale = X11Observer.Hex(goneId);
         Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ProtocolException>(() => _windows.FocusAsync(stale))).Code);
         Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ProtocolException>(() => _windows.MoveAsync(stale, new Rect(0, 0, 100, 100)))).Code);
@@ -186,6 +189,13 @@ public sealed class EwmhWindowsTests : IClassFixture<OpenboxXvfbFixture>, IDispo
         Assert.Contains(_windows.ForApp("XTerm"), w => w.Id == X11Observer.Hex(id));
         Assert.Empty(_windows.ForApp("no-such-application"));
     }
+
+    /// <summary>
+    /// Focus returns once the window manager reports the window active, but xdotool reads that through its own
+    /// connection, so give it a moment under load.
+    /// </summary>
+    private void WaitUntilActive(long id) =>
+        XvfbFixture.WaitUntil(() => X11Observer.ActiveWindow(_x) == id, X11Observer.Deadline, $"{X11Observer.Hex(id)} to be the active window");
 
     private static string Title(string what) => $"opendesk-{what}-{Guid.NewGuid():N}";
 }
