@@ -184,9 +184,5 @@ public sealed class VirtualDisplay : IAsyncDisposable
         process.Dispose();
     }
 
-    internal static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin")
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, program))
-            .FirstOrDefault(File.Exists);
+    internal static string? FindOnPath(string program) => Processes.ProgramPath.TryResolveOnPath(program);
 }
