@@ -17,4 +17,5 @@ root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(ServiceCommands.CreateInstall());
 root.Subcommands.Add(ServiceCommands.CreateUninstall());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(DiscoverCommand.Create());
 return await root.Parse(args).InvokeAsync();

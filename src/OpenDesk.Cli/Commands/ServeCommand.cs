@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using OpenDesk.Computer;
+using OpenDesk.Discovery;
 using OpenDesk.Server;
 using OpenDesk.Server.Policy;
 using OpenDesk.Trust;
@@ -99,6 +99,9 @@ internal static class ServeCommand
 
             await using (server)
             {
+                // A loopback-only server cannot be reached from the LAN, so announcing it there would only mislead.
+                var reachable = !(System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address)) && host != "localhost";
+                await using var advertiser = parse.GetValue(NoMdns) || !reachable ? null : await AdvertiseAsync(server, home, logger, ct);
                 Console.WriteLine($"opendesk serve listening on {host}:{server.Port}  fp={server.Identity.Fingerprint}{(consoleApproval ? "  approve=console" : "")}");
                 try
                 {
@@ -117,6 +120,22 @@ internal static class ServeCommand
     }
 
     private const string VirtualDisplaySize = "1920x1080";
+
+    /// <summary>Announces this server on the LAN; a failure is a warning, never a reason to stop serving.</summary>
+    private static async Task<MdnsAdvertiser?> AdvertiseAsync(OpenDeskServer server, OpenDeskHome home, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            var key = server.Identity.PublicKey;
+            var service = new MdnsServiceInfo(MdnsServiceInfo.DefaultInstanceName(key), server.Port, key, new DescriptionFile(home).Read());
+            return await MdnsAdvertiser.StartAsync(service, logger, ct);
+        }
+        catch (Exception ex) when (ex is MdnsException or IOException or System.Net.Sockets.SocketException or ArgumentException)
+        {
+            logger.LogWarning("not advertising on the LAN (mDNS): {Reason}", ex.Message);
+            return null;
+        }
+    }
 
     internal static ILoggerFactory CreateLoggerFactory(bool verbose, string? logFile = null) =>
         LoggerFactory.Create(builder =>

@@ -10,13 +10,13 @@ internal sealed record ConnectTarget(Uri Uri, string Host, int Port, byte[] Serv
     public const int DefaultPort = 8423;
 
     /// <summary>Resolves <paramref name="target"/> afresh (each reconnect re-reads cached endpoints).</summary>
-    public static ConnectTarget Resolve(string? target, TrustStore trust)
+    public static async Task<ConnectTarget> ResolveAsync(string? target, TrustStore trust, TimeSpan discoveryTimeout, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(target))
         {
             var name = trust.GetDefaultPeer()
                 ?? throw new OpenDeskException("no peer specified and no default-peer set (run `opendesk peers default <name>`)");
-            return FromName(name, trust);
+            return await FromNameAsync(name, trust, discoveryTimeout, cancellationToken).ConfigureAwait(false);
         }
 
         if (target.StartsWith("ws://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("wss://", StringComparison.OrdinalIgnoreCase))
@@ -24,7 +24,7 @@ internal sealed record ConnectTarget(Uri Uri, string Host, int Port, byte[] Serv
             return FromUrl(target);
         }
 
-        return FromName(target, trust);
+        return await FromNameAsync(target, trust, discoveryTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     private static ConnectTarget FromUrl(string target)
@@ -75,7 +75,7 @@ internal sealed record ConnectTarget(Uri Uri, string Host, int Port, byte[] Serv
         return authority.LastIndexOf(':') > closing;
     }
 
-    private static ConnectTarget FromName(string name, TrustStore trust)
+    private static async Task<ConnectTarget> FromNameAsync(string name, TrustStore trust, TimeSpan discoveryTimeout, CancellationToken cancellationToken)
     {
         var peer = trust.FindByName(name)
             ?? throw new OpenDeskException($"unknown peer {PyRepr.Format(name)}; run `opendesk pair {name}` first or pass an explicit URL");
@@ -85,13 +85,17 @@ internal sealed record ConnectTarget(Uri Uri, string Host, int Port, byte[] Serv
                 $"peer {PyRepr.Format(name)} is stored as a controller (it controls you), not as a remote machine you can connect to. Check your peer list with `opendesk peers`.");
         }
 
-        if (peer.LastHost.Length == 0 || peer.LastPort == 0)
+        var (host, port) = (peer.LastHost, peer.LastPort);
+        if (host.Length == 0 || port == 0)
         {
-            throw new OpenDeskException(
-                $"peer {PyRepr.Format(name)} is paired but has no cached address and could not be located on the LAN within {5.0.ToString("0.0", CultureInfo.InvariantCulture)}s.  Either run `opendesk pair-with <host-ip> <code>` to give it an address, or ensure mDNS is reachable (see `opendesk wsl-setup` if on WSL).");
+            // No cached address: find the machine on the LAN by its key (spec §19.1).
+            var found = await Discovery.MdnsBrowser.FindByPublicKeyAsync(peer.PublicKeyBytes, discoveryTimeout, cancellationToken).ConfigureAwait(false)
+                ?? throw new OpenDeskException(
+                    $"peer {PyRepr.Format(name)} is paired but has no cached address and could not be located on the LAN within {discoveryTimeout.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s.  Either run `opendesk pair-with <host-ip> <code>` to give it an address, or ensure mDNS is reachable (see `opendesk wsl-setup` if on WSL).");
+            (host, port) = (found.Host, found.Port);
         }
 
-        var uri = new UriBuilder("ws", peer.LastHost, peer.LastPort, "/").Uri;
-        return new ConnectTarget(uri, peer.LastHost, peer.LastPort, peer.PublicKeyBytes, name);
+        var uri = new UriBuilder("ws", host, port, "/").Uri;
+        return new ConnectTarget(uri, host, port, peer.PublicKeyBytes, name);
     }
 }

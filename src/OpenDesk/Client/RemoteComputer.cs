@@ -250,7 +250,7 @@ public sealed partial class RemoteComputer : IAsyncDisposable
     private static async Task<(Peer Peer, CapabilityManifest Manifest)> OpenAsync(string? target, RemoteComputerOptions options, OpenDeskHome home, CancellationToken cancellationToken)
     {
         var trust = new TrustStore(home);
-        var resolved = ConnectTarget.Resolve(target, trust);
+        var resolved = await ConnectTarget.ResolveAsync(target, trust, options.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
         var identity = Identity.LoadOrCreate(home);
         var transport = await WebSocketConnector.ConnectAsync(resolved.Uri, options.ToTransportOptions(), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         Peer peer;

@@ -14,6 +14,9 @@ public sealed class RemoteComputerOptions
     /// <summary>Total time the reconnect loop may spend before giving up.</summary>
     public TimeSpan ReconnectBudget { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long to look for a paired peer on the LAN (mDNS) when it has no cached address.</summary>
+    public TimeSpan DiscoveryTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Limit for the TCP connect plus the WebSocket upgrade.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

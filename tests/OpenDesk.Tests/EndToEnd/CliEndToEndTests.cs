@@ -25,7 +25,7 @@ public sealed class CliEndToEndTests : IDisposable
         var bName = await PairAsync(server, b, port, "desk");
         Assert.Equal(0, (await OpendeskCli.RunAsync("peers", "rename", aName, "laptop", "--home", server)).Exit);
 
-        var serve = Start("serve", "--home", server, "--host", "127.0.0.1", "--port", p, "--liveness", "3");
+        var serve = Start("serve", "--home", server, "--host", "127.0.0.1", "--port", p, "--liveness", "3", "--no-mdns");
         await serve.WaitForOutputAsync($"opendesk serve listening on 127.0.0.1:{p}");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(server, "admin.sock")));
 
@@ -99,7 +99,7 @@ public sealed class CliEndToEndTests : IDisposable
         var p = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await PairAsync(server, a, port, "desk");
 
-        var serve = Start("serve", "--home", server, "--host", "127.0.0.1", "--port", p);
+        var serve = Start("serve", "--home", server, "--host", "127.0.0.1", "--port", p, "--no-mdns");
         await serve.WaitForOutputAsync("listening");
         var holding = Start("connect", "desk", "--home", a, "--hold");
         await holding.WaitForOutputAsync("Holding the session");
