@@ -74,8 +74,6 @@ internal static class KeysymNames
         ["pause"] = "Pause",
         ["break"] = "Break",
         ["fn"] = "XF86Fn",
-        ["plus"] = "plus",
-        ["minus"] = "minus",
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The keysym for <paramref name="name"/>; throws invalid_argument when no spelling of it is a keysym.</summary>

@@ -14,8 +14,11 @@ internal sealed unsafe class X11Keymap
     /// <summary>
     /// A client translates a key event with the mapping current when it reads the event, not when it was
     /// sent, so a keycode is not rebound to another keysym until the last event on it has had time to be read.
+    /// Every rebinding makes each client reload its keymap, so a busy client can lag by hundreds of
+    /// milliseconds (with 100 ms a terminal typed wrong letters on a loaded two-core machine).
+    /// The wait only applies once text uses more missing characters than there are spare keycodes.
     /// </summary>
-    private static readonly TimeSpan RebindGrace = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan RebindGrace = TimeSpan.FromMilliseconds(500);
 
     private readonly Dictionary<nint, KeyStroke> _strokes = [];
     private readonly List<byte> _spare = [];

@@ -8,7 +8,6 @@ internal sealed class EwmhAtoms
     /// <summary>Predefined atoms (X.h's Xatom.h) need no round trip.</summary>
     public const nint Atom = 4;
     public const nint Cardinal = 6;
-    public const nint String = 31;
     public const nint Window = 33;
     public const nint WmName = 39;
     public const nint WmClass = 67;

@@ -19,6 +19,7 @@ internal sealed class EwmhWindows : IDisposable
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
 
     private const int BadWindow = 3;
+    private const nint PointerRoot = 1;
     private const int IconicState = 3;
     private const uint AllDesktops = 0xFFFFFFFF;
 
@@ -454,7 +455,13 @@ internal sealed class EwmhWindows : IDisposable
             return active;
         }
 
+        // Focus may also be None or PointerRoot (1): then no window has it.
         Xlib.XGetInputFocus(display, out var focus, out _);
+        if (focus == PointerRoot)
+        {
+            return Xlib.None;
+        }
+
         var clients = Clients(display);
         for (var window = focus; window != Xlib.None && window != _root;)
         {

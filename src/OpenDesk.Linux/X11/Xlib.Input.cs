@@ -8,10 +8,8 @@ internal static unsafe partial class Xlib
     public const nint NoSymbol = 0;
 
     public const int MappingNotify = 34;
-    public const int MappingModifier = 0;
     public const int MappingKeyboard = 1;
 
-    public const uint ShiftMask = 1 << 0;
     public const uint LockMask = 1 << 1;
 
     /// <summary>Pure table lookup in libX11 (no server round trip); returns <see cref="NoSymbol"/> for unknown names.</summary>
@@ -32,9 +30,6 @@ internal static unsafe partial class Xlib
     /// <summary>Fills a 32-byte bit vector with the keys that are down, one bit per keycode.</summary>
     [LibraryImport(Library)]
     public static partial int XQueryKeymap(nint display, byte* keys);
-
-    [LibraryImport(Library)]
-    public static partial int XRefreshKeyboardMapping(XMappingEvent* mappingEvent);
 
     [StructLayout(LayoutKind.Sequential)]
     public struct XMappingEvent

@@ -275,6 +275,10 @@ public sealed partial class X11InputTests : IClassFixture<OpenboxXvfbFixture>, I
         var title = Title("cat");
         var (process, id) = X11Observer.StartXterm(_x, title, "-geometry", "60x8+40+40", "-e", "sh", "-c", $"exec cat > '{file}'");
         _x.Run("xdotool", "windowactivate", "--sync", id.ToString(CultureInfo.InvariantCulture));
+
+        // The window maps before xterm's child has set up the terminal, which may flush input typed earlier;
+        // the shell creating the file means cat is about to read.
+        XvfbFixture.WaitUntil(() => File.Exists(file), X11Observer.Deadline, "cat to start in the terminal");
         return process;
     }
 

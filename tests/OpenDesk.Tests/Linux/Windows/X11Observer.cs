@@ -12,12 +12,22 @@ internal static partial class X11Observer
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
+    /// <summary>Starting a client is the slowest step on a loaded machine (seconds while parallel suites start servers).</summary>
+    public static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(15);
+
     /// <summary>Starts an xterm titled <paramref name="title"/> in a UTF-8 locale and waits until it is mapped (and framed, under a window manager).</summary>
     public static (Process Process, long Id) StartXterm(XvfbFixture x, string title, params string[] args)
     {
         // env execs xterm, so the process id is xterm's own (what _NET_WM_PID reports).
         var process = x.Start("env", ["LC_ALL=C.UTF-8", "xterm", "-T", title, .. args]);
-        return (process, WaitForWindow(x, title));
+        try
+        {
+            return (process, WaitForWindow(x, title));
+        }
+        catch (TimeoutException e) when (process.HasExited)
+        {
+            throw new TimeoutException($"{e.Message}: xterm exited with {process.ExitCode}", e);
+        }
     }
 
     /// <summary>The id of the visible window titled exactly <paramref name="title"/>, once it is ready for input.</summary>
@@ -25,7 +35,7 @@ internal static partial class X11Observer
     {
         long id = 0;
         XvfbFixture.WaitUntil(() => (id = FindWindow(x, title)) != 0 && (!x.WithWindowManager || FrameExtents(x, id) is not null),
-            Deadline, $"window '{title}' to be mapped");
+            StartDeadline, $"window '{title}' to be mapped");
         return id;
     }
 
