@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using OpenDesk.Trust;
 
 namespace OpenDesk.Tests.EndToEnd;
@@ -18,7 +16,7 @@ public sealed class CliEndToEndTests : IDisposable
         var server = Home("s");
         var a = Home("a");
         var b = Home("b");
-        var port = FreePort();
+        var port = LocalPorts.Free();
         var p = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var aName = await PairAsync(server, a, port, "desk");
@@ -95,7 +93,7 @@ public sealed class CliEndToEndTests : IDisposable
         var server = Home("s");
         var a = Home("a");
         var b = Home("b");
-        var port = FreePort();
+        var port = LocalPorts.Free();
         var p = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await PairAsync(server, a, port, "desk");
 
@@ -148,7 +146,7 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Equal("No peer matched 'ghost'.", unpair.Err.Trim());
         var connect = await OpendeskCli.RunAsync("connect", "--home", empty);
         Assert.Equal("ERROR: no peer specified and no default-peer set (run `opendesk peers default <name>`)", connect.Err.Trim());
-        var unreachable = await OpendeskCli.RunAsync("pair-with", "127.0.0.1", "123456", "--port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--home", empty);
+        var unreachable = await OpendeskCli.RunAsync("pair-with", "127.0.0.1", "123456", "--port", LocalPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture), "--home", empty);
         Assert.Equal(1, unreachable.Exit);
         Assert.StartsWith("ERROR: cannot connect to 127.0.0.1:", unreachable.Err.Trim(), StringComparison.Ordinal);
     }
@@ -203,12 +201,6 @@ public sealed class CliEndToEndTests : IDisposable
         return path;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>End-to-end tests run one at a time: they start real daemons and the launcher may build first.</summary>

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using OpenDesk.Client;
 using OpenDesk.Computer;
@@ -21,7 +19,7 @@ public sealed class ConsoleApprovalTests : IDisposable
         var server = new OpenDeskHome(Path.Combine(_root, "s"));
         var client = new OpenDeskHome(Path.Combine(_root, "c"));
         new TrustStore(server).Add(Identity.LoadOrCreate(client).PublicKey, "laptop", PeerRole.Controller);
-        var port = FreePort();
+        var port = LocalPorts.Free();
         var launcher = Path.Combine(RepositoryRoot(), "opendesk");
         var command = $"'{launcher}' serve --home '{server.Path}' --host 127.0.0.1 --port {port.ToString(CultureInfo.InvariantCulture)} --approve console --no-mdns";
         var info = new ProcessStartInfo("script") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -129,10 +127,4 @@ public sealed class ConsoleApprovalTests : IDisposable
         throw new DirectoryNotFoundException("repository root not found");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
