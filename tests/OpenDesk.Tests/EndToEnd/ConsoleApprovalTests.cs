@@ -20,7 +20,7 @@ public sealed class ConsoleApprovalTests : IDisposable
         var client = new OpenDeskHome(Path.Combine(_root, "c"));
         new TrustStore(server).Add(Identity.LoadOrCreate(client).PublicKey, "laptop", PeerRole.Controller);
         var port = LocalPorts.Free();
-        var launcher = Path.Combine(RepositoryRoot(), "opendesk");
+        var launcher = OpendeskCli.LauncherPath;
         var command = $"'{launcher}' serve --home '{server.Path}' --host 127.0.0.1 --port {port.ToString(CultureInfo.InvariantCulture)} --approve console --no-mdns";
         var info = new ProcessStartInfo("script") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // Headless on purpose: an approved call then fails as capability_unsupported, a denied one as permission_denied.
@@ -113,18 +113,4 @@ public sealed class ConsoleApprovalTests : IDisposable
             await Task.Delay(50);
         }
     }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenDesk.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("repository root not found");
-    }
-
 }

@@ -20,6 +20,9 @@ internal static class OpendeskCli
         throw new FileNotFoundException("the opendesk launcher was not found above the test directory");
     });
 
+    /// <summary>The repository's <c>opendesk</c> launcher script.</summary>
+    public static string LauncherPath => Launcher.Value;
+
     public static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         using var process = Start(args);
