@@ -106,8 +106,8 @@ public sealed class LinuxComputer : UnsupportedComputer, IDisposable
 
     public override Task<IReadOnlyList<OpenDesk.Computer.Display>> DisplaysAsync(CancellationToken cancellationToken = default) => Task.FromResult(_screen.Displays());
 
-    public override Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => _screen.Capture(displayId, region, downscale, format ?? PixmapFormat.Png, quality ?? ImageEncoder.DefaultQuality), cancellationToken);
+    public override Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, bool cursor = false, CancellationToken cancellationToken = default) =>
+        Task.Run(() => _screen.Capture(displayId, region, downscale, format ?? PixmapFormat.Png, quality ?? ImageEncoder.DefaultQuality, cursor), cancellationToken);
 
     public override Task<Point> CursorPositionAsync(CancellationToken cancellationToken = default) => Task.FromResult(_screen.CursorPosition());
 

@@ -21,9 +21,10 @@ public sealed partial class RemoteComputer : IComputer
     /// <summary>
     /// Captures a display (the primary when <paramref name="displayId"/> is null) or a region of it, in logical
     /// pixels. <paramref name="format"/> (<c>png</c>, <c>jpeg</c>, <c>webp</c>, <c>raw_rgba</c>, <c>raw_rgb</c>) and
-    /// <paramref name="quality"/> are sent only when given; servers that do not know them answer PNG.
+    /// <paramref name="quality"/> are sent only when given, and <paramref name="cursor"/> only when true; servers that do
+    /// not know them answer a PNG without the pointer.
     /// </summary>
-    public async Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, CancellationToken cancellationToken = default)
+    public async Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, bool cursor = false, CancellationToken cancellationToken = default)
     {
         var parameters = new MsgMap { ["display_id"] = displayId, ["region"] = region?.ToMap(), ["downscale"] = downscale };
         if (format is not null)
@@ -34,6 +35,11 @@ public sealed partial class RemoteComputer : IComputer
         if (quality is not null)
         {
             parameters["quality"] = (long)quality.Value;
+        }
+
+        if (cursor)
+        {
+            parameters["cursor"] = true;
         }
 
         return Pixmap.FromMap(await Call(Methods.DisplayCapture, parameters, cancellationToken).ConfigureAwait(false), ResultError);

@@ -43,7 +43,7 @@ internal sealed class ComputerDispatcher : IRequestDispatcher
             case Methods.DisplayCapture:
                 return (await c.CaptureAsync(
                     p.NullableString("display_id"), p.Nullable("region", Rect.FromMap), p.OptionalBool("downscale", true),
-                    CaptureFormat(p), CaptureQuality(p), ct).ConfigureAwait(false)).ToMap();
+                    CaptureFormat(p), CaptureQuality(p), p.OptionalBool("cursor", false), ct).ConfigureAwait(false)).ToMap();
             case Methods.DisplayCursorPosition:
                 return (await c.CursorPositionAsync(ct).ConfigureAwait(false)).ToMap();
             case Methods.InputPointer:

@@ -32,8 +32,12 @@ public interface IComputer
     /// An opendesk .NET extension, sent as the <c>quality</c> param: 0–100 for the lossy formats (jpeg, webp);
     /// null means the backend's default. Other implementations ignore it.
     /// </param>
+    /// <param name="cursor">
+    /// An opendesk .NET extension, sent as the <c>cursor</c> param only when true: draw the mouse pointer into the
+    /// image. Other implementations ignore it.
+    /// </param>
     /// <param name="cancellationToken">Aborts the capture.</param>
-    Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, CancellationToken cancellationToken = default);
+    Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, bool cursor = false, CancellationToken cancellationToken = default);
 
     /// <summary><c>display.cursor_position</c>: where the pointer is.</summary>
     Task<Point> CursorPositionAsync(CancellationToken cancellationToken = default);

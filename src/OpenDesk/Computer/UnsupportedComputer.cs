@@ -50,7 +50,7 @@ public abstract class UnsupportedComputer : IComputer
     public virtual Task<IReadOnlyList<Display>> DisplaysAsync(CancellationToken cancellationToken = default) =>
         Fail<IReadOnlyList<Display>>(Capabilities.DisplayCapture);
 
-    public virtual Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, CancellationToken cancellationToken = default) =>
+    public virtual Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, bool cursor = false, CancellationToken cancellationToken = default) =>
         Fail<Pixmap>(Capabilities.DisplayCapture);
 
     public virtual Task<Point> CursorPositionAsync(CancellationToken cancellationToken = default) => Fail<Point>(Capabilities.DisplayCapture);

@@ -386,7 +386,7 @@ public class ComputerDispatcherTests
         public override Task<IReadOnlyList<Display>> DisplaysAsync(CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<Display>>([new Display("0", new Rect(0, 0, 1920, 1080)) { Primary = true }]);
 
-        public override Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, CancellationToken cancellationToken = default)
+        public override Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, bool cursor = false, CancellationToken cancellationToken = default)
         {
             Capture = (displayId, region, downscale, format, quality);
             return Task.FromResult(new Pixmap([1], 1, 1, 1, 1));

@@ -103,6 +103,20 @@ public sealed class RemoteDesktopTests : IClassFixture<DesktopXvfbFixture>, IAsy
     }
 
     [XvfbFact]
+    public async Task The_pointer_is_drawn_into_a_capture_only_when_asked()
+    {
+        _x.Run("xsetroot", "-solid", "#204060");
+        await Remote.PointerAsync(new PointerEvent(PointerAction.Move, new Point(1100, 650)));
+        var region = new Rect(1090, 640, 24, 24);
+
+        var plain = await Remote.CaptureAsync(region: region, format: PixmapFormat.RawRgb);
+        var withCursor = await Remote.CaptureAsync(region: region, format: PixmapFormat.RawRgb, cursor: true);
+
+        Assert.All(Enumerable.Range(0, plain.Data.Length / 3), i => Assert.Equal((0x20, 0x40, 0x60), (plain.Data[i * 3], plain.Data[(i * 3) + 1], plain.Data[(i * 3) + 2])));
+        Assert.NotEqual(plain.Data, withCursor.Data);
+    }
+
+    [XvfbFact]
     public async Task Clipboard_text_round_trips_with_xclip_in_both_directions()
     {
         await Remote.WriteClipboardAsync(ClipboardContents.FromText("grüße from the controller ✓"));

@@ -15,7 +15,7 @@ internal sealed class FakeComputer : UnsupportedComputer
 
     public override Task<Point> CursorPositionAsync(CancellationToken cancellationToken = default) => Task.FromResult(new Point(50, 60));
 
-    public override Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, CancellationToken cancellationToken = default) =>
+    public override Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, bool cursor = false, CancellationToken cancellationToken = default) =>
         Task.FromResult(new Pixmap(FakePng, 100, 100, 100, 100));
 
     public override Task PointerAsync(PointerEvent pointerEvent, CancellationToken cancellationToken = default)
