@@ -97,6 +97,12 @@ internal static class ServeCommand
                 return Cli.Error(ex.Message);
             }
 
+            if (OperatingSystem.IsLinux())
+            {
+                // Xlib ends the process right after reporting a lost X server: leave no admin socket behind.
+                OpenDesk.Linux.X11.XErrorTrap.ConnectionLost += _ => File.Delete(home.AdminSocketPath);
+            }
+
             await using (server)
             {
                 // A loopback-only server cannot be reached from the LAN, so announcing it there would only mislead.

@@ -44,7 +44,10 @@ internal static class OpendeskCli
 
     public static RunningCommand StartLongRunning(params string[] args) => new(Start(args), args);
 
-    private static Process Start(string[] args)
+    /// <summary>Starts opendesk with extra environment variables, e.g. the <c>DISPLAY</c> it should serve.</summary>
+    public static RunningCommand StartLongRunning(IReadOnlyDictionary<string, string> environment, params string[] args) => new(Start(args, environment), args);
+
+    private static Process Start(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(Launcher.Value)
         {
@@ -58,6 +61,11 @@ internal static class OpendeskCli
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         return Process.Start(info) ?? throw new InvalidOperationException("could not start opendesk");
