@@ -75,7 +75,10 @@ public interface IComputer
     /// <summary><c>apps.focus</c>: brings an application to the front.</summary>
     Task FocusAppAsync(string name, CancellationToken cancellationToken = default);
 
-    /// <summary><c>apps.list</c>: names of the running applications.</summary>
+    /// <summary>
+    /// <c>apps.list</c>: application names <c>apps.open</c> accepts. The spec leaves the set open; the Linux backend
+    /// lists the installed desktop entries (ids without <c>.desktop</c>).
+    /// </summary>
     Task<IReadOnlyList<string>> ListAppsAsync(CancellationToken cancellationToken = default);
 
     /// <summary><c>ui.tree</c>: the accessibility tree of a window, an app, or (with neither) the focused window.</summary>
