@@ -9,6 +9,9 @@ cd "$root"
 source "$root/scripts/lib/packages.sh"
 ensure_packages test
 
+# The end-to-end tests run the real command through the launcher: build it once up front, not inside a test.
+"$root/opendesk" --help >/dev/null
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
