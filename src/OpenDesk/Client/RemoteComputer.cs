@@ -79,26 +79,13 @@ public sealed partial class RemoteComputer : IAsyncDisposable
     {
         options ??= new RemoteComputerOptions();
         var home = new OpenDeskHome(options.Home);
-        var identity = Identity.LoadOrCreate(home);
+        var staticKey = KeyPair.From(Identity.LoadOrCreate(home));
         var trust = new TrustStore(home);
-        var uri = new UriBuilder("ws", host, port, "/").Uri;
-        var transport = await WebSocketConnector.ConnectAsync(uri, options.ToTransportOptions(), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        Peer peer;
-        try
-        {
-            var psk = HandshakeCrypto.DerivePsk(code);
-            var keys = await HandshakeDeadline.RunAsync(
-                ct => PairingHandshake.RunClientAsync(transport, ToKeyPair(identity), psk, ct), options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
-            trust.Add(keys.PeerStaticPublic, name ?? "", PeerRole.Remote);
-            trust.CacheEndpoint(keys.PeerStaticPublic, host, port);
-            peer = new Peer(new SecureChannel(transport, keys));
-        }
-        catch
-        {
-            await transport.CloseAsync().ConfigureAwait(false);
-            throw;
-        }
-
+        var psk = HandshakeCrypto.DerivePsk(code);
+        var peer = await ConnectPeerAsync(
+            new UriBuilder("ws", host, port, "/").Uri, options, (transport, ct) => PairingHandshake.RunClientAsync(transport, staticKey, psk, ct), cancellationToken).ConfigureAwait(false);
+        trust.Add(peer.PeerStaticPublic, name ?? "", PeerRole.Remote);
+        trust.CacheEndpoint(peer.PeerStaticPublic, host, port);
         var manifest = await StartPeerAsync(peer, trust, cancellationToken).ConfigureAwait(false);
         return new RemoteComputer(peer, manifest, null, options, home, canReconnect: false);
     }
@@ -251,21 +238,9 @@ public sealed partial class RemoteComputer : IAsyncDisposable
     {
         var trust = new TrustStore(home);
         var resolved = await ConnectTarget.ResolveAsync(target, trust, options.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
-        var identity = Identity.LoadOrCreate(home);
-        var transport = await WebSocketConnector.ConnectAsync(resolved.Uri, options.ToTransportOptions(), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        Peer peer;
-        try
-        {
-            var keys = await HandshakeDeadline.RunAsync(
-                ct => AuthHandshake.RunClientAsync(transport, ToKeyPair(identity), resolved.ServerPublicKey, ct), options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
-            peer = new Peer(new SecureChannel(transport, keys));
-        }
-        catch
-        {
-            await transport.CloseAsync().ConfigureAwait(false);
-            throw;
-        }
-
+        var staticKey = KeyPair.From(Identity.LoadOrCreate(home));
+        var peer = await ConnectPeerAsync(
+            resolved.Uri, options, (transport, ct) => AuthHandshake.RunClientAsync(transport, staticKey, resolved.ServerPublicKey, ct), cancellationToken).ConfigureAwait(false);
         var manifest = await StartPeerAsync(peer, trust, cancellationToken).ConfigureAwait(false);
         if (trust.FindByKey(resolved.ServerPublicKey) is not null)
         {
@@ -273,6 +248,23 @@ public sealed partial class RemoteComputer : IAsyncDisposable
         }
 
         return (peer, manifest);
+    }
+
+    /// <summary>WebSocket, then <paramref name="handshake"/> within the deadline; the transport is closed if that fails.</summary>
+    private static async Task<Peer> ConnectPeerAsync(
+        Uri uri, RemoteComputerOptions options, Func<IMessageTransport, CancellationToken, Task<SessionKeys>> handshake, CancellationToken cancellationToken)
+    {
+        var transport = await WebSocketConnector.ConnectAsync(uri, options.ToTransportOptions(), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var keys = await HandshakeDeadline.RunAsync(ct => handshake(transport, ct), options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+            return new Peer(new SecureChannel(transport, keys));
+        }
+        catch
+        {
+            await transport.CloseAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>HELLO exchange; the manifest is read leniently and a non-empty description cached (spec §9.4).</summary>
@@ -324,6 +316,4 @@ public sealed partial class RemoteComputer : IAsyncDisposable
 
     private static bool IsTransient(Exception ex) =>
         ex is ConnectionClosedException || (ex is ProtocolException p && p.Code == ErrorCodes.Protocol);
-
-    private static KeyPair ToKeyPair(Identity identity) => new(identity.PrivateKey.ToArray(), identity.PublicKey);
 }

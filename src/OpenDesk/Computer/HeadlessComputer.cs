@@ -8,5 +8,5 @@ namespace OpenDesk.Computer;
 public sealed class HeadlessComputer : UnsupportedComputer
 {
     /// <summary><c>local/{os}</c>, e.g. <c>local/linux</c>, as upstream local backends name themselves.</summary>
-    public override string Backend { get; } = $"local/{OsName()}";
+    public override string Backend { get; } = $"local/{HostEnvironment.OsName}";
 }

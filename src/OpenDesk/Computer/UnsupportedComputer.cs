@@ -143,9 +143,6 @@ public abstract class UnsupportedComputer : IComputer
         }
     }
 
-    /// <summary>The OS as Python's <c>platform.system().lower()</c> gives it; local backends are named <c>local/{os}</c>.</summary>
-    internal static string OsName() => HostEnvironment.OsName;
-
     /// <summary>The error a method of <paramref name="capability"/> raises on this backend.</summary>
     protected CapabilityUnsupportedException Unsupported(string capability) => ErrorMapping.Unsupported(capability, Backend);
 

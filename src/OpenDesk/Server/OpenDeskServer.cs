@@ -41,7 +41,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         _options = options;
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("opendesk.serve");
         Identity = identity;
-        _staticKey = new KeyPair(identity.PrivateKey.ToArray(), identity.PublicKey);
+        _staticKey = KeyPair.From(identity);
         _trust = new TrustStore(options.Home);
         _description = new DescriptionFile(options.Home);
         _dispatcher = new ComputerDispatcher(options.Computer);
@@ -230,7 +230,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         var mode = handshake.Mode == HandshakeMode.Pair ? SessionInfo.PairMode : SessionInfo.ServeMode;
         var info = new SessionInfo(
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), peerName, peerKeyHex, remoteAddress,
-            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0, mode);
+            Wire.Now(), mode);
         await using var peer = new Peer(channel, null, new SessionDispatcher(_dispatcher, _options.Policy, _audit, info));
         var session = new ActiveSession(info, peer);
 
@@ -277,7 +277,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         finally
         {
             _registry.Remove(session);
-            _audit?.SessionClosed(info, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - info.StartedAt, closeReason);
+            _audit?.SessionClosed(info, Wire.Now() - info.StartedAt, closeReason);
             await peer.CloseAsync(_stopping.IsCancellationRequested ? TransportCloseStatus.GoingAway : TransportCloseStatus.Normal).ConfigureAwait(false);
         }
     }
@@ -364,10 +364,9 @@ public sealed class OpenDeskServer : IAsyncDisposable
         return new HelloFrame(HelloFrame.ServerRole, "", new MsgMap(), manifest.ToMap(), null);
     }
 
-    private static PairingOutcome Outcome(string name, string keyHex) =>
-        new(name.Length > 0 ? name : Fingerprint.DefaultName(keyHex), keyHex, Fingerprint.Colon(keyHex));
+    private static PairingOutcome Outcome(string name, string keyHex) => new(SessionInfo.LabelOf(name, keyHex), keyHex, Fingerprint.Colon(keyHex));
 
-    private static string Label(string name, string keyHex) => name.Length > 0 ? name : Fingerprint.DefaultName(keyHex);
+    private static string Label(string name, string keyHex) => SessionInfo.LabelOf(name, keyHex);
 
     private sealed class AdminOperations(OpenDeskServer server) : IAdminOperations
     {

@@ -4,7 +4,6 @@ using OpenDesk.Protocol;
 using OpenDesk.Server.Audit;
 using OpenDesk.Server.Policy;
 using OpenDesk.Session;
-using OpenDesk.Trust;
 
 namespace OpenDesk.Server;
 
@@ -27,7 +26,7 @@ internal sealed class SessionDispatcher : IRequestDispatcher
         _policy = policy;
         _audit = audit;
         _session = session;
-        _label = session.PeerName.Length > 0 ? session.PeerName : Fingerprint.DefaultName(session.PeerPublicKeyHex);
+        _label = session.Label;
     }
 
     public async ValueTask<MsgMap?> InvokeAsync(string method, MsgMap parameters, CancellationToken cancellationToken)

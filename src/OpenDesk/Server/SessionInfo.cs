@@ -13,4 +13,9 @@ internal sealed record SessionInfo(
     public const string PairMode = "pair";
 
     public double AgeSeconds(double now) => Math.Max(0, now - StartedAt);
+
+    /// <summary>How logs and prompts name the peer: its trusted name, or <c>peer-xxxxxx</c> when it has none.</summary>
+    public string Label => LabelOf(PeerName, PeerPublicKeyHex);
+
+    public static string LabelOf(string peerName, string peerKeyHex) => peerName.Length > 0 ? peerName : Trust.Fingerprint.DefaultName(peerKeyHex);
 }

@@ -23,6 +23,9 @@ internal sealed class KeyPair
 
     public static KeyPair Generate() => new(X25519.GeneratePrivateKey());
 
+    /// <summary>This machine's static key pair, for the handshakes.</summary>
+    public static KeyPair From(Identity identity) => new(identity.PrivateKey.ToArray(), identity.PublicKey);
+
     /// <summary>DH(this, peer). A low-order peer key yields all zeros; that is a handshake failure (spec §5).</summary>
     public byte[] Agree(ReadOnlySpan<byte> peerPublic)
     {

@@ -83,7 +83,7 @@ internal sealed class AuditLog : IDisposable
     private void Write(string type, string peerName, string peerKeyHex, Dictionary<string, object?> fields)
     {
         var now = _time.GetUtcNow();
-        fields["ts"] = now.ToUnixTimeMilliseconds() / 1000.0 + (now.Ticks % TimeSpan.TicksPerMillisecond) / (double)TimeSpan.TicksPerSecond;
+        fields["ts"] = (now - DateTimeOffset.UnixEpoch).TotalSeconds;
         fields["type"] = type;
         fields["peer"] = new Dictionary<string, object?>
         {
