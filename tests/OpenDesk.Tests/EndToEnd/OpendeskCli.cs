@@ -112,10 +112,17 @@ internal sealed class RunningCommand : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
-            if (DateTime.UtcNow > deadline || (_process.HasExited && !Output.Contains(text, StringComparison.Ordinal)))
+            if (_process.HasExited)
             {
-                await Task.Delay(100);
-                Assert.Fail($"opendesk {string.Join(' ', _args)} never printed {text!}; output so far:\n{Output}");
+                // The exit can be observed before the last lines arrive; this wait drains stdout and stderr to EOF.
+                await _process.WaitForExitAsync();
+                Assert.Contains(text, Output, StringComparison.Ordinal);
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"opendesk {string.Join(' ', _args)} never printed {text}; output so far:\n{Output}");
             }
 
             await Task.Delay(25);
