@@ -43,7 +43,8 @@ internal static class PairCommand
                 Task<PairingOutcome> pairing;
                 if (await IsServeRunningAsync(home, ct))
                 {
-                    pairing = AdminClient.PairAsync(home.AdminSocketPath, pairingCode, TimeSpan.FromSeconds(seconds), ct);
+                    // The daemon's own port goes in the box: that is where pair-with must connect.
+                    pairing = AdminClient.PairAsync(home.AdminSocketPath, pairingCode, TimeSpan.FromSeconds(seconds), servePort => PrintBox(servePort, identity.Fingerprint, pairingCode), ct);
                 }
                 else
                 {
@@ -55,10 +56,11 @@ internal static class PairCommand
                         Port = port,
                     }, ct);
                     pairing = server.PairAsync(pairingCode, TimeSpan.FromSeconds(seconds), ct);
+
+                    // Shown only once the window is open, so a controller that reacts at once is not refused.
+                    PrintBox(port, identity.Fingerprint, pairingCode);
                 }
 
-                // Shown only once the window is open, so a controller that reacts at once is not refused.
-                PrintBox(port, identity.Fingerprint, pairingCode);
                 var outcome = await pairing;
                 Console.WriteLine($"✓ Paired with {outcome.Name} ({outcome.Fingerprint})");
                 return 0;

@@ -85,7 +85,8 @@ public sealed class OpenDeskServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens a pairing window for <paramref name="code"/> and waits until one controller pairs. Throws
+    /// Opens a pairing window for <paramref name="code"/> (open once this method returns its task) and waits
+    /// until one controller pairs. Throws
     /// <see cref="TimeoutException"/> when nobody paired in time, <see cref="OpenDeskException"/> when the
     /// code was burned by wrong attempts or a window is already open.
     /// </summary>
@@ -370,6 +371,8 @@ public sealed class OpenDeskServer : IAsyncDisposable
 
     private sealed class AdminOperations(OpenDeskServer server) : IAdminOperations
     {
+        public int Port => server.Port;
+
         public IReadOnlyList<SessionInfo> ListSessions() => server.Sessions;
 
         public Task<bool> KillAsync(string sessionId, string reason, CancellationToken cancellationToken) => server.KillAsync(sessionId, reason);

@@ -17,6 +17,8 @@ internal sealed class FakeAdminOperations : IAdminOperations
     public Func<string, TimeSpan, CancellationToken, Task<PairingOutcome>> Pair { get; set; } =
         (_, _, _) => throw new InvalidOperationException("a pairing window is already open");
 
+    public int Port { get; set; } = 8423;
+
     /// <summary>When set, <c>list</c> fails with it, to prove failures become error replies.</summary>
     public Exception? ListFailure { get; set; }
 

@@ -102,8 +102,10 @@ public sealed class CliEndToEndTests : IDisposable
         var holding = Start("connect", "desk", "--home", a, "--hold");
         await holding.WaitForOutputAsync("Holding the session");
 
-        var pair = Start("pair", "--home", server, "--port", p, "--code", "424242", "--timeout", "60");
+        // No --port: the box must show the port the daemon listens on, not pair's default.
+        var pair = Start("pair", "--home", server, "--code", "424242", "--timeout", "60");
         await pair.WaitForOutputAsync("pairing code: 424242");
+        Assert.Contains($"│ port:         {p} ", pair.Output, StringComparison.Ordinal);
         var wrong = await OpendeskCli.RunAsync("pair-with", "127.0.0.1", "000000", "--port", p, "--home", b);
         Assert.Equal(1, wrong.Exit);
         Assert.Contains("ERROR: wrong_code: server PSK does not match — wrong code?", wrong.Err, StringComparison.Ordinal);

@@ -19,13 +19,13 @@ internal static class AdminClient
     /// <summary>Sends <paramref name="request"/> and returns the reply map as sent, <c>ok</c> flag included.</summary>
     /// <exception cref="OpenDeskException">No server is listening, the connection failed, or the reply is malformed.</exception>
     public static Task<MsgMap> RequestAsync(string socketPath, MsgMap request, CancellationToken cancellationToken) =>
-        RequestAsync(socketPath, request, null, cancellationToken);
+        RequestAsync(socketPath, request, null, null, cancellationToken);
 
     /// <summary>The sessions the daemon holds (0 or 1 in v1).</summary>
     /// <exception cref="OpenDeskException">The daemon is unreachable, or answered with <c>ok=false</c> (its error text, else <c>list failed</c>).</exception>
     public static async Task<IReadOnlyList<AdminSession>> ListAsync(string socketPath, CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync(socketPath, new MsgMap(1) { ["op"] = "list" }, ReplyTimeout, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(socketPath, new MsgMap(1) { ["op"] = "list" }, ReplyTimeout, null, cancellationToken).ConfigureAwait(false);
         ThrowUnlessOk(reply, "list failed");
         if (!reply.TryGetValue("sessions", out var value) || value is not List<object?> entries)
         {
@@ -40,7 +40,7 @@ internal static class AdminClient
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         var request = new MsgMap(2) { ["op"] = "kill", ["id"] = sessionId };
-        var reply = await RequestAsync(socketPath, request, ReplyTimeout, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(socketPath, request, ReplyTimeout, null, cancellationToken).ConfigureAwait(false);
         return reply.GetValueOrDefault("ok") is true;
     }
 
@@ -48,7 +48,7 @@ internal static class AdminClient
     /// <exception cref="OpenDeskException">The daemon is unreachable, or answered with <c>ok=false</c> (its error text, else <c>kill_all failed</c>).</exception>
     public static async Task<int> KillAllAsync(string socketPath, CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync(socketPath, new MsgMap(1) { ["op"] = "kill_all" }, ReplyTimeout, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(socketPath, new MsgMap(1) { ["op"] = "kill_all" }, ReplyTimeout, null, cancellationToken).ConfigureAwait(false);
         ThrowUnlessOk(reply, "kill_all failed");
         return reply.GetValueOrDefault("killed") switch
         {
@@ -59,17 +59,23 @@ internal static class AdminClient
 
     /// <summary>
     /// Opens the running daemon's pairing window with <paramref name="code"/> and waits until someone pairs or
-    /// <paramref name="timeout"/> passes. Cancelling closes the connection, which closes the window.
+    /// <paramref name="timeout"/> passes. <paramref name="opened"/> gets the daemon's port once the window is
+    /// open. Cancelling closes the connection, which closes the window.
     /// </summary>
     /// <exception cref="OpenDeskException">
     /// Nobody paired in time (<c>no peer paired within 300.0s.</c>), a window is already open, or the daemon is unreachable.
     /// </exception>
-    public static async Task<PairingOutcome> PairAsync(string socketPath, string code, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<PairingOutcome> PairAsync(string socketPath, string code, TimeSpan timeout, Action<int> opened, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(code);
+        ArgumentNullException.ThrowIfNull(opened);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         var request = new MsgMap(3) { ["op"] = "pair", ["code"] = code, ["timeout"] = timeout.TotalSeconds };
-        var reply = await RequestAsync(socketPath, request, null, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(socketPath, request, null, interim => opened(interim.GetValueOrDefault("port") switch
+        {
+            long port when port is > 0 and <= 65535 => (int)port,
+            var other => throw new OpenDeskException($"malformed admin pair reply: 'port' is {Describe(other)}, expected a port number"),
+        }), cancellationToken).ConfigureAwait(false);
         ThrowUnlessOk(reply, "pair failed");
         return new PairingOutcome(
             RequiredString(reply, "name", "pair"),
@@ -77,7 +83,8 @@ internal static class AdminClient
             RequiredString(reply, "fingerprint", "pair"));
     }
 
-    private static async Task<MsgMap> RequestAsync(string socketPath, MsgMap request, TimeSpan? replyTimeout, CancellationToken cancellationToken)
+    // onInterim serves requests answered twice (pair): it receives a first reply of {"ok": true, "open": true, …}.
+    private static async Task<MsgMap> RequestAsync(string socketPath, MsgMap request, TimeSpan? replyTimeout, Action<MsgMap>? onInterim, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
         ArgumentNullException.ThrowIfNull(request);
@@ -115,6 +122,11 @@ internal static class AdminClient
             {
                 await AdminFrame.WriteAsync(stream, request, deadline.Token).ConfigureAwait(false);
                 reply = await AdminFrame.ReadAsync(stream, deadline.Token).ConfigureAwait(false);
+                if (onInterim is not null && reply is MsgMap interim && interim.GetValueOrDefault("ok") is true && interim.GetValueOrDefault("open") is true)
+                {
+                    onInterim(interim);
+                    reply = await AdminFrame.ReadAsync(stream, deadline.Token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && replyTimeout is { } waited)
             {

@@ -418,9 +418,11 @@ internal sealed class AdminServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Our extension, so <c>opendesk pair</c> works while serve holds the port: the connection stays open until
-    /// someone pairs or the window times out. The client hanging up (Ctrl-C in the CLI) closes the window, so
-    /// an abandoned code cannot be used later; a client must therefore not half-close after its request.
+    /// Our extension, so <c>opendesk pair</c> works while serve holds the port. Once the window is open the
+    /// daemon sends <c>{"ok": true, "open": true, "port": N}</c>, so the CLI shows the code only when it can be
+    /// used and with the port serve really listens on; the final reply follows when someone pairs or the window
+    /// times out. The client hanging up (Ctrl-C in the CLI) closes the window, so an abandoned code cannot be
+    /// used later; a client must therefore not half-close after its request.
     /// </summary>
     private async Task<MsgMap> PairAsync(MsgMap request, Stream stream)
     {
@@ -449,7 +451,13 @@ internal sealed class AdminServer : IAsyncDisposable
         var hangup = CancelOnHangupAsync(stream, window);
         try
         {
-            var outcome = await _operations.PairAsync(code, TimeSpan.FromSeconds(seconds), window.Token).ConfigureAwait(false);
+            var pairing = _operations.PairAsync(code, TimeSpan.FromSeconds(seconds), window.Token);
+            if (!pairing.IsCompleted)
+            {
+                await AdminFrame.WriteAsync(stream, new MsgMap(3) { ["ok"] = true, ["open"] = true, ["port"] = (long)_operations.Port }, window.Token).ConfigureAwait(false);
+            }
+
+            var outcome = await pairing.ConfigureAwait(false);
             _logger.LogInformation("paired with {PeerName} ({Fingerprint}) through admin IPC", outcome.Name, outcome.Fingerprint);
             return new MsgMap(4)
             {

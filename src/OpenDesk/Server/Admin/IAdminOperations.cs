@@ -12,10 +12,14 @@ internal interface IAdminOperations
     /// <summary>Evicts every session; returns how many live sessions were closed.</summary>
     Task<int> KillAllAsync(string reason, CancellationToken cancellationToken);
 
+    /// <summary>The port the server listens on, shown in the pairing box.</summary>
+    int Port { get; }
+
     /// <summary>
     /// Opens the pairing window with <paramref name="code"/> and waits for the first successful pairing, so
-    /// that <c>opendesk pair</c> works while serve holds the port. Throws <see cref="TimeoutException"/> when
-    /// nobody paired in time and <see cref="InvalidOperationException"/> when a window is already open.
+    /// that <c>opendesk pair</c> works while serve holds the port. The window is open by the time the task is
+    /// returned. Throws <see cref="TimeoutException"/> when nobody paired in time and
+    /// <see cref="InvalidOperationException"/> when a window is already open.
     /// </summary>
     Task<PairingOutcome> PairAsync(string code, TimeSpan timeout, CancellationToken cancellationToken);
 }
