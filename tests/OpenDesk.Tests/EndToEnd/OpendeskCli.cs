@@ -132,7 +132,15 @@ internal sealed class RunningCommand : IDisposable
     public async Task<int> WaitForExitAsync(double seconds = 30)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        await _process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"opendesk {string.Join(' ', _args)} did not exit within {seconds} s; output so far:\n{Output}");
+        }
+
         return _process.ExitCode;
     }
 
