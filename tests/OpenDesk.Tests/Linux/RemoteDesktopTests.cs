@@ -148,7 +148,7 @@ public sealed class RemoteDesktopTests : IClassFixture<DesktopXvfbFixture>, IAsy
         await Remote.TypeTextAsync("Hello, wörld: Ω ✓ 42\n", 0);
         await Remote.PressAsync("d", [Modifier.Ctrl]);
 
-        XvfbFixture.WaitUntil(() => File.Exists(file) && File.ReadAllText(file).EndsWith('\n'), TimeSpan.FromSeconds(10), "the app to write the typed line");
+        XvfbFixture.WaitUntil(() => File.Exists(file) && File.ReadAllText(file).EndsWith('\n'), Windows.X11Observer.Deadline, "the app to write the typed line");
         Assert.Equal("Hello, wörld: Ω ✓ 42\n", File.ReadAllText(file));
     }
 
@@ -163,16 +163,16 @@ public sealed class RemoteDesktopTests : IClassFixture<DesktopXvfbFixture>, IAsy
         Assert.Equal("XTerm", two.AppName);
 
         await Remote.MoveWindowAsync(one.Id, new Rect(500, 400, one.Bounds!.Width, one.Bounds.Height));
-        XvfbFixture.WaitUntil(() => (Remote.ListWindowsAsync().Result.Single(w => w.Id == one.Id).Bounds?.X ?? 0) == 500, TimeSpan.FromSeconds(5), "the move");
+        XvfbFixture.WaitUntil(() => (Remote.ListWindowsAsync().Result.Single(w => w.Id == one.Id).Bounds?.X ?? 0) == 500, Windows.X11Observer.Deadline, "the move");
         var geometry = _x.Run("xdotool", "getwindowgeometry", Convert.ToInt64(one.Id, 16).ToString(CultureInfo.InvariantCulture));
         Assert.Contains("Position: 5", geometry, StringComparison.Ordinal);
 
         await Remote.FocusWindowAsync(two.Id);
-        XvfbFixture.WaitUntil(() => Convert.ToInt64(_x.Run("xdotool", "getactivewindow").Trim(), CultureInfo.InvariantCulture) == Convert.ToInt64(two.Id, 16), TimeSpan.FromSeconds(5), "focus");
+        XvfbFixture.WaitUntil(() => Convert.ToInt64(_x.Run("xdotool", "getactivewindow").Trim(), CultureInfo.InvariantCulture) == Convert.ToInt64(two.Id, 16), Windows.X11Observer.Deadline, "focus");
         Assert.Equal(two.Id, (await Remote.FocusedWindowAsync())!.Id);
 
         await Remote.CloseWindowAsync(one.Id);
-        XvfbFixture.WaitUntil(() => first.HasExited, TimeSpan.FromSeconds(5), "the closed xterm to exit");
+        XvfbFixture.WaitUntil(() => first.HasExited, Windows.X11Observer.Deadline, "the closed xterm to exit");
         var missing = await Assert.ThrowsAsync<ProtocolException>(() => Remote.FocusWindowAsync(one.Id));
         Assert.Equal(ErrorCodes.NotFound, missing.Code);
     }

@@ -117,7 +117,8 @@ public sealed class X11ClipboardTests : IClassFixture<XvfbFixture>
         var contents = await fresh.ReadClipboardAsync();
 
         Assert.Empty(contents.Entries);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"took {stopwatch.Elapsed}");
+        // Not waiting for an owner's reply is the point: that would take the whole reply timeout.
+        Assert.True(stopwatch.Elapsed < X11Clipboard.ReplyTimeout, $"took {stopwatch.Elapsed}");
     }
 
     [XvfbFact]
@@ -137,7 +138,8 @@ public sealed class X11ClipboardTests : IClassFixture<XvfbFixture>
             var contents = await clipboard.ReadClipboardAsync();
 
             Assert.Empty(contents.Entries);
-            Assert.InRange(stopwatch.Elapsed, X11Clipboard.ReplyTimeout * 0.9, X11Clipboard.ReplyTimeout * 2);
+            // The upper bound only proves the read gives up rather than hangs; a loaded machine adds seconds.
+            Assert.InRange(stopwatch.Elapsed, X11Clipboard.ReplyTimeout * 0.9, X11Clipboard.ReplyTimeout * 5);
         }
 
         // The clipboard still works after the bad owner.

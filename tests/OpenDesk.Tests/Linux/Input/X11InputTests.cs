@@ -14,14 +14,12 @@ namespace OpenDesk.Tests.Linux.Input;
 public sealed partial class X11InputTests : IClassFixture<OpenboxXvfbFixture>, IDisposable
 {
     private readonly OpenboxXvfbFixture _x;
-    private readonly ITestOutputHelper _output;
     private readonly X11Input _input;
     private readonly string _directory = Directory.CreateTempSubdirectory("opendesk-input-").FullName;
 
-    public X11InputTests(OpenboxXvfbFixture x, ITestOutputHelper output)
+    public X11InputTests(OpenboxXvfbFixture x)
     {
         _x = x;
-        _output = output;
         _input = X11Input.Open(x.DisplayName);
     }
 
@@ -186,37 +184,6 @@ public sealed partial class X11InputTests : IClassFixture<OpenboxXvfbFixture>, I
 
         var control = Assert.Throws<ProtocolException>(() => _input.TextAsync(new TextInput("a\u0007b")).GetAwaiter().GetResult());
         Assert.Equal(ErrorCodes.InvalidArgument, control.Code);
-    }
-
-    [XvfbFact]
-    public void Pointer_moves_and_clicks_are_fast()
-    {
-        const int iterations = 1000;
-        var corner = new Point(1275, 795);
-        _input.Pointer(new PointerEvent(PointerAction.Move, corner));
-
-        var move = Stopwatch.StartNew();
-        for (var i = 0; i < iterations; i++)
-        {
-            _input.Pointer(new PointerEvent(PointerAction.Move, new Point(1200 + (i % 70), 790)));
-        }
-
-        move.Stop();
-        var click = Stopwatch.StartNew();
-        for (var i = 0; i < iterations; i++)
-        {
-            _input.Pointer(new PointerEvent(PointerAction.Down, corner) { Button = PointerButton.Left });
-            _input.Pointer(new PointerEvent(PointerAction.Up, corner) { Button = PointerButton.Left });
-        }
-
-        click.Stop();
-        var moveMs = move.Elapsed.TotalMilliseconds / iterations;
-        var clickMs = click.Elapsed.TotalMilliseconds / iterations;
-        _output.WriteLine($"pointer move: {moveMs * 1000:F1} µs, click (down + up): {clickMs * 1000:F1} µs, mean of {iterations}");
-
-        // Generous bounds so a loaded test machine does not fail this; the target is well under 0.5 ms a move.
-        Assert.True(moveMs < 2, $"a pointer move took {moveMs:F3} ms on average");
-        Assert.True(clickMs < 4, $"a click took {clickMs:F3} ms on average");
     }
 
     [Theory]

@@ -10,7 +10,8 @@ namespace OpenDesk.Tests.Linux.Windows;
 /// </summary>
 internal static partial class X11Observer
 {
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
+    /// <summary>How long an effect may take to show; generous because a loaded 2-core machine delays X clients by seconds.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
     /// <summary>Starting a client is the slowest step on a loaded machine (seconds while parallel suites start servers).</summary>
     public static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(15);
