@@ -148,7 +148,8 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Equal("No peer matched 'ghost'.", unpair.Err.Trim());
         var connect = await OpendeskCli.RunAsync("connect", "--home", empty);
         Assert.Equal("ERROR: no peer specified and no default-peer set (run `opendesk peers default <name>`)", connect.Err.Trim());
-        var unreachable = await OpendeskCli.RunAsync("pair-with", "127.0.0.1", "123456", "--port", LocalPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture), "--home", empty);
+        using var refusing = LocalPorts.Refusing();
+        var unreachable = await OpendeskCli.RunAsync("pair-with", "127.0.0.1", "123456", "--port", LocalPorts.PortOf(refusing).ToString(System.Globalization.CultureInfo.InvariantCulture), "--home", empty);
         Assert.Equal(1, unreachable.Exit);
         Assert.StartsWith("ERROR: cannot connect to 127.0.0.1:", unreachable.Err.Trim(), StringComparison.Ordinal);
     }

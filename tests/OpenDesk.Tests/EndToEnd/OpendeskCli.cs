@@ -138,10 +138,25 @@ internal sealed class RunningCommand : IDisposable
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"opendesk {string.Join(' ', _args)} did not exit within {seconds} s; output so far:\n{Output}");
+            Assert.Fail($"opendesk {string.Join(' ', _args)} did not exit within {seconds} s; {SignalState()}; output so far:\n{Output}");
         }
 
         return _process.ExitCode;
+    }
+
+    /// <summary>The process state and signal masks, to tell a signal that never arrived from one that was ignored or blocked.</summary>
+    private string SignalState()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadLines($"/proc/{_process.Id}/status")
+                .Where(line => line.StartsWith("State:", StringComparison.Ordinal) || line.StartsWith("Sig", StringComparison.Ordinal) || line.StartsWith("ShdPnd", StringComparison.Ordinal) || line.StartsWith("Threads", StringComparison.Ordinal))
+                .Select(line => System.Text.RegularExpressions.Regex.Replace(line, @"\s+", " ")));
+        }
+        catch (IOException e)
+        {
+            return $"no process status ({e.Message})";
+        }
     }
 
     public void Signal(string signal)

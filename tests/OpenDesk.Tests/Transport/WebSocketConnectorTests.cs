@@ -12,11 +12,8 @@ public sealed class WebSocketConnectorTests
     [Fact]
     public async Task Connecting_to_a_closed_port_says_connection_refused()
     {
-        int port;
-        using (var probe = new RawWebSocketServer())
-        {
-            port = probe.Port;
-        }
+        using var refusing = EndToEnd.LocalPorts.Refusing();
+        var port = EndToEnd.LocalPorts.PortOf(refusing);
 
         var error = await Assert.ThrowsAsync<ConnectionClosedException>(() => ConnectAsync(new Uri($"ws://127.0.0.1:{port}")));
         Assert.StartsWith($"cannot connect to 127.0.0.1:{port}: connection refused", error.Message);
