@@ -31,7 +31,7 @@ internal static class ServiceCommands
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllText(path, UnitText(ServeCommandLine(), parse.GetValue(port), home is null ? null : Path.GetFullPath(home)));
+                File.WriteAllText(path, UnitText(string.Join(' ', ServeProgram().Select(Quote)), parse.GetValue(port), home is null ? null : Path.GetFullPath(home)));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -115,16 +115,35 @@ internal static class ServiceCommands
         return Path.Combine(config, "systemd", "user", UnitName);
     }
 
-    /// <summary>How to start this opendesk again: the launcher when we came through it, else the dotnet host.</summary>
-    private static string ServeCommandLine()
+    /// <summary>The command line that starts this opendesk again, as argv, for the running process.</summary>
+    private static IReadOnlyList<string> ServeProgram() =>
+        ServeProgram(Environment.GetEnvironmentVariable("OPENDESK_LAUNCHER"), Environment.ProcessPath, typeof(ServiceCommands).Assembly.Location);
+
+    /// <summary>
+    /// The launcher when we came through it (it rebuilds a source checkout first); the dotnet host followed by
+    /// the entry assembly when the host runs us; otherwise our own executable, an apphost or single-file build,
+    /// which must not be handed its own assembly as an argument.
+    /// </summary>
+    internal static IReadOnlyList<string> ServeProgram(string? launcher, string? processPath, string entryAssembly)
     {
-        if (Environment.GetEnvironmentVariable("OPENDESK_LAUNCHER") is { Length: > 0 } launcher)
+        if (launcher is { Length: > 0 })
         {
-            return Quote(launcher);
+            return [launcher];
         }
 
-        var entry = typeof(ServiceCommands).Assembly.Location;
-        return $"{Quote(Environment.ProcessPath ?? "dotnet")} {Quote(entry)}";
+        if (processPath is null)
+        {
+            return ["dotnet", entryAssembly];
+        }
+
+        return IsDotnetHost(processPath) && entryAssembly.Length > 0 ? [processPath, entryAssembly] : [processPath];
+    }
+
+    // Both separators, so a Windows path is judged the same wherever the command line is built.
+    private static bool IsDotnetHost(string processPath)
+    {
+        var name = processPath[(processPath.LastIndexOfAny(['/', '\\']) + 1)..];
+        return name.Equals("dotnet", StringComparison.OrdinalIgnoreCase) || name.Equals("dotnet.exe", StringComparison.OrdinalIgnoreCase);
     }
 
     private static string Quote(string value) => value.Contains(' ', StringComparison.Ordinal) ? $"\"{value}\"" : value;
