@@ -5,16 +5,15 @@ namespace OpenDesk.Cli.Commands;
 
 /// <summary>
 /// <c>opendesk install-service</c> / <c>uninstall-service</c>: keep serve running across logins with the OS's
-/// own service manager (spec §24), behind <see cref="ServiceManager"/>: a systemd user unit on Linux. Other
-/// systems are named in the error rather than half-supported.
+/// own service manager (spec §24): a systemd user unit on Linux, a launchd agent on macOS. Other systems are named in the error rather than half-supported.
 /// </summary>
 internal static class ServiceCommands
 {
     public static Command CreateInstall()
     {
         var port = new Option<int>("--port") { Description = "port serve listens on", DefaultValueFactory = _ => 8423 };
-        var noStart = new Option<bool>("--no-start") { Description = "write the unit but do not enable or start it" };
-        var command = new Command("install-service", "Run `opendesk serve` automatically at login (systemd user unit)");
+        var noStart = new Option<bool>("--no-start") { Description = "write the service definition but do not register or start it" };
+        var command = new Command("install-service", "Run `opendesk serve` automatically at login (systemd user unit or launchd agent)");
         command.Options.Add(port);
         command.Options.Add(noStart);
         command.SetAction(parse =>
@@ -24,6 +23,7 @@ internal static class ServiceCommands
                 return UnsupportedOs();
             }
 
+            // Resolving the home also creates it, which launchd needs before it can open the logs it writes there.
             var serve = new ServeInvocation(ServeProgram(), parse.GetValue(port), Cli.HomeOf(parse).Path, parse.GetValue(Cli.Home) is not null);
             return Install(ServiceManager.For(platform), serve, start: !parse.GetValue(noStart), RunProcess, Console.Out);
         });
@@ -149,7 +149,7 @@ internal static class ServiceCommands
     }
 
     private static int UnsupportedOs() =>
-        Cli.Error("install-service supports systemd on Linux only; on this OS start `opendesk serve` from your login items");
+        Cli.Error("install-service supports systemd (Linux) and launchd (macOS) only; on this OS start `opendesk serve` from your login items");
 
     // Both separators, so a Windows path is judged the same wherever the command line is built.
     private static bool IsDotnetHost(string processPath)

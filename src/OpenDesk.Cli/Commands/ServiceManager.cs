@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OpenDesk.Server.Admin;
 
 namespace OpenDesk.Cli.Commands;
 
@@ -14,12 +15,15 @@ internal enum ServicePlatform
 {
     /// <summary>Linux: a systemd user unit.</summary>
     Systemd,
+
+    /// <summary>macOS: a launchd user agent.</summary>
+    Launchd,
 }
 
 /// <summary>What the service runs: <c>{Program} serve --port {Port}</c>, plus <c>--home {Home}</c> when <paramref name="PassHome"/>.</summary>
 /// <param name="Program">The executable, then whatever must precede <c>serve</c> (the dotnet host needs the entry assembly).</param>
 /// <param name="Port">The port serve listens on.</param>
-/// <param name="Home">The absolute home serve uses.</param>
+/// <param name="Home">The absolute home serve uses; a launchd service also writes its output there.</param>
 /// <param name="PassHome">Only an install that was given <c>--home</c> names it, so a default install keeps following the default.</param>
 internal sealed record ServeInvocation(IReadOnlyList<string> Program, int Port, string Home, bool PassHome)
 {
@@ -47,14 +51,19 @@ internal abstract class ServiceManager
 
     /// <summary>The service manager of the OS we run on, or null where install-service has none.</summary>
     public static ServicePlatform? CurrentPlatform =>
-        OperatingSystem.IsLinux() ? ServicePlatform.Systemd : null;
+        OperatingSystem.IsLinux() ? ServicePlatform.Systemd
+        : OperatingSystem.IsMacOS() ? ServicePlatform.Launchd
+        : null;
 
     /// <summary>The service manager for <paramref name="platform"/>, with the current user's standard locations.</summary>
     public static ServiceManager For(ServicePlatform platform)
     {
+        var profile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return platform switch
         {
             ServicePlatform.Systemd => new SystemdService(SystemdService.DefaultUnitPath()),
+            ServicePlatform.Launchd => new LaunchdService(
+                Path.Combine(profile, "Library", "LaunchAgents", LaunchdService.Label + ".plist"), PeerCredentials.EffectiveUserId),
             _ => throw new ArgumentOutOfRangeException(nameof(platform), platform, null),
         };
     }

@@ -1,10 +1,14 @@
+using System.Xml;
+using System.Xml.Linq;
 using OpenDesk.Cli.Commands;
 
 namespace OpenDesk.Tests.Cli;
 
-/// <summary>install-service / uninstall-service: what the service runs, the file the service manager gets, and the commands it is given.</summary>
+/// <summary>install-service / uninstall-service: what the service runs, the files each service manager gets, and the commands it is given.</summary>
 public sealed class ServiceCommandsTests : IDisposable
 {
+    private const string AwkwardExecutable = "/Applications/Desk & Co <beta>/opendesk \"x\"";
+
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"od-svc-{Guid.NewGuid().ToString("N")[..8]}");
     private readonly List<string> _commands = [];
     private readonly StringWriter _output = new();
@@ -39,6 +43,48 @@ public sealed class ServiceCommandsTests : IDisposable
     }
 
     [Fact]
+    public void The_launchd_plist_runs_serve_at_load_restarts_after_failure_and_logs_to_the_home()
+    {
+        var raw = LaunchdService.PlistText(new ServeInvocation([AwkwardExecutable], 9000, "/Users/ana/desk home", PassHome: true));
+        var plist = ParsePlist(raw);
+
+        Assert.Equal("plist", plist.DocumentType!.Name);
+        Assert.Equal("-//Apple//DTD PLIST 1.0//EN", plist.DocumentType.PublicId);
+        Assert.Equal("http://www.apple.com/DTDs/PropertyList-1.0.dtd", plist.DocumentType.SystemId);
+        Assert.Equal("UTF-8", plist.Declaration!.Encoding, ignoreCase: true);
+        Assert.Equal("1.0", plist.Root!.Attribute("version")!.Value);
+
+        var keys = Dict(plist.Root.Element("dict")!);
+        Assert.Equal(["Label", "ProgramArguments", "RunAtLoad", "KeepAlive", "ProcessType", "StandardOutPath", "StandardErrorPath"], keys.Keys);
+        Assert.Equal("dev.opendesk.serve", keys["Label"].Value);
+        Assert.Equal("string", keys["Label"].Name.LocalName);
+        Assert.Equal("array", keys["ProgramArguments"].Name.LocalName);
+        Assert.Equal(
+            [AwkwardExecutable, "serve", "--port", "9000", "--home", "/Users/ana/desk home"],
+            keys["ProgramArguments"].Elements().Select(e => Assert.IsType<XElement>(e).Name.LocalName == "string" ? e.Value : "not a string"));
+        Assert.Equal("true", keys["RunAtLoad"].Name.LocalName);
+        Assert.Empty(keys["RunAtLoad"].Nodes());
+        var keepAlive = Dict(keys["KeepAlive"]);
+        Assert.Equal(["SuccessfulExit"], keepAlive.Keys);
+        Assert.Equal("false", keepAlive["SuccessfulExit"].Name.LocalName);
+        Assert.Equal("Interactive", keys["ProcessType"].Value);
+        Assert.Equal("/Users/ana/desk home/serve.log", keys["StandardOutPath"].Value);
+        Assert.Equal("/Users/ana/desk home/serve.err", keys["StandardErrorPath"].Value);
+
+        // The awkward characters reach the file escaped, not raw.
+        Assert.Contains("<string>/Applications/Desk &amp; Co &lt;beta&gt;/opendesk \"x\"</string>", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_launchd_plist_leaves_the_home_to_the_default_unless_the_install_named_one()
+    {
+        var keys = Dict(ParsePlist(LaunchdService.PlistText(new ServeInvocation(["/od/opendesk"], 8423, "/Users/ana/.opendesk", PassHome: false))).Root!.Element("dict")!);
+
+        Assert.Equal(["/od/opendesk", "serve", "--port", "8423"], keys["ProgramArguments"].Elements().Select(e => e.Value));
+        Assert.Equal("/Users/ana/.opendesk/serve.log", keys["StandardOutPath"].Value);
+    }
+
+    [Fact]
     public void Systemd_install_writes_the_unit_then_reloads_and_enables_it()
     {
         var unit = Path.Combine(_directory, "systemd", "user", SystemdService.UnitName);
@@ -50,8 +96,21 @@ public sealed class ServiceCommandsTests : IDisposable
         Assert.Equal([$"✓ Service installed (systemd): {unit}", "  Started.  It will also run automatically on next login."], OutputLines());
     }
 
+    [Fact]
+    public void Launchd_install_writes_the_plist_then_bootstraps_it_into_the_users_gui_domain()
+    {
+        var plist = Path.Combine(_directory, "LaunchAgents", "dev.opendesk.serve.plist");
+
+        Assert.Equal(0, Install(new LaunchdService(plist, 501), start: true));
+
+        Assert.Equal("dev.opendesk.serve", Dict(ParsePlist(File.ReadAllText(plist)).Root!.Element("dict")!)["Label"].Value);
+        Assert.Equal(["launchctl bootout gui/501/dev.opendesk.serve", $"launchctl bootstrap gui/501 {plist}"], _commands);
+        Assert.Equal([$"✓ Service installed (launchd): {plist}", "  Started.  It will also run automatically on next login."], OutputLines());
+    }
+
     [Theory]
     [InlineData("systemd")]
+    [InlineData("launchd")]
     public void Install_with_no_start_writes_the_file_and_runs_nothing(string platform)
     {
         var manager = Manager(platform);
@@ -65,6 +124,7 @@ public sealed class ServiceCommandsTests : IDisposable
 
     [Theory]
     [InlineData("systemd")]
+    [InlineData("launchd")]
     public void A_failing_service_manager_leaves_the_file_written_with_a_warning(string platform)
     {
         var manager = Manager(platform);
@@ -77,6 +137,7 @@ public sealed class ServiceCommandsTests : IDisposable
 
     [Theory]
     [InlineData("systemd")]
+    [InlineData("launchd")]
     public void A_missing_service_manager_leaves_the_file_written_with_a_warning(string platform)
     {
         var manager = Manager(platform);
@@ -113,8 +174,22 @@ public sealed class ServiceCommandsTests : IDisposable
         Assert.Equal(["✓ Service uninstalled."], OutputLines());
     }
 
+    [Fact]
+    public void Launchd_uninstall_boots_the_job_out_and_removes_the_plist()
+    {
+        var manager = Manager("launchd");
+        manager.Write(Serve);
+
+        Assert.Equal(0, ServiceCommands.Uninstall(manager, Record, _output));
+
+        Assert.False(File.Exists(manager.DefinitionPath));
+        Assert.Equal(["launchctl bootout gui/501/dev.opendesk.serve"], _commands);
+        Assert.Equal(["✓ Service uninstalled."], OutputLines());
+    }
+
     [Theory]
     [InlineData("systemd")]
+    [InlineData("launchd")]
     public void Uninstall_with_nothing_installed_says_so_and_runs_nothing(string platform)
     {
         Assert.Equal(0, ServiceCommands.Uninstall(Manager(platform), Record, _output));
@@ -125,6 +200,7 @@ public sealed class ServiceCommandsTests : IDisposable
 
     [Theory]
     [InlineData("systemd")]
+    [InlineData("launchd")]
     public void Uninstall_removes_the_file_even_when_the_service_manager_refuses(string platform)
     {
         var manager = Manager(platform);
@@ -140,9 +216,13 @@ public sealed class ServiceCommandsTests : IDisposable
     public void Each_platform_keeps_its_definition_where_its_service_manager_looks()
     {
         var systemd = ServiceManager.For(ServicePlatform.Systemd);
+        var launchd = ServiceManager.For(ServicePlatform.Launchd);
 
-        Assert.Equal("systemd", systemd.Name);
+        Assert.Equal(("systemd", "launchd"), (systemd.Name, launchd.Name));
         Assert.EndsWith(Path.Combine("systemd", "user", "opendesk.service"), systemd.DefinitionPath, StringComparison.Ordinal);
+        Assert.Equal(
+            Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "Library", "LaunchAgents", "dev.opendesk.serve.plist"),
+            launchd.DefinitionPath);
         if (OperatingSystem.IsLinux())
         {
             Assert.Equal(ServicePlatform.Systemd, ServiceManager.CurrentPlatform);
@@ -161,6 +241,7 @@ public sealed class ServiceCommandsTests : IDisposable
     private ServiceManager Manager(string name) => name switch
     {
         "systemd" => new SystemdService(Path.Combine(_directory, "systemd", "user", SystemdService.UnitName)),
+        "launchd" => new LaunchdService(Path.Combine(_directory, "LaunchAgents", "dev.opendesk.serve.plist"), 501),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -175,4 +256,26 @@ public sealed class ServiceCommandsTests : IDisposable
     private static bool Refuse(string program, IReadOnlyList<string> arguments) => false;
 
     private string[] OutputLines() => _output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+
+    // The DOCTYPE is read, never fetched: tests must not reach apple.com.
+    private static XDocument ParsePlist(string text)
+    {
+        using var reader = XmlReader.Create(new StringReader(text), new XmlReaderSettings { DtdProcessing = DtdProcessing.Parse, XmlResolver = null });
+        return XDocument.Load(reader);
+    }
+
+    /// <summary>A plist dict as key → value element, in file order.</summary>
+    private static Dictionary<string, XElement> Dict(XElement dict)
+    {
+        var children = dict.Elements().ToList();
+        Assert.True(children.Count % 2 == 0, "a dict holds key/value pairs");
+        var pairs = new Dictionary<string, XElement>();
+        for (var i = 0; i < children.Count; i += 2)
+        {
+            Assert.Equal("key", children[i].Name.LocalName);
+            pairs.Add(children[i].Value, children[i + 1]);
+        }
+
+        return pairs;
+    }
 }
