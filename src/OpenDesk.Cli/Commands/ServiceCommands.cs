@@ -5,7 +5,8 @@ namespace OpenDesk.Cli.Commands;
 
 /// <summary>
 /// <c>opendesk install-service</c> / <c>uninstall-service</c>: keep serve running across logins with the OS's
-/// own service manager (spec §24): a systemd user unit on Linux, a launchd agent on macOS. Other systems are named in the error rather than half-supported.
+/// own service manager (spec §24): a systemd user unit on Linux, a launchd agent on macOS, a scheduled task
+/// on Windows. Other systems are named in the error rather than half-supported.
 /// </summary>
 internal static class ServiceCommands
 {
@@ -13,7 +14,7 @@ internal static class ServiceCommands
     {
         var port = new Option<int>("--port") { Description = "port serve listens on", DefaultValueFactory = _ => 8423 };
         var noStart = new Option<bool>("--no-start") { Description = "write the service definition but do not register or start it" };
-        var command = new Command("install-service", "Run `opendesk serve` automatically at login (systemd user unit or launchd agent)");
+        var command = new Command("install-service", "Run `opendesk serve` automatically at login (systemd user unit, launchd agent or scheduled task)");
         command.Options.Add(port);
         command.Options.Add(noStart);
         command.SetAction(parse =>
@@ -149,7 +150,7 @@ internal static class ServiceCommands
     }
 
     private static int UnsupportedOs() =>
-        Cli.Error("install-service supports systemd (Linux) and launchd (macOS) only; on this OS start `opendesk serve` from your login items");
+        Cli.Error("install-service supports systemd (Linux), launchd (macOS) and Task Scheduler (Windows) only; on this OS start `opendesk serve` from your login items");
 
     // Both separators, so a Windows path is judged the same wherever the command line is built.
     private static bool IsDotnetHost(string processPath)

@@ -18,6 +18,9 @@ internal enum ServicePlatform
 
     /// <summary>macOS: a launchd user agent.</summary>
     Launchd,
+
+    /// <summary>Windows: a Task Scheduler task.</summary>
+    Schtasks,
 }
 
 /// <summary>What the service runs: <c>{Program} serve --port {Port}</c>, plus <c>--home {Home}</c> when <paramref name="PassHome"/>.</summary>
@@ -53,6 +56,7 @@ internal abstract class ServiceManager
     public static ServicePlatform? CurrentPlatform =>
         OperatingSystem.IsLinux() ? ServicePlatform.Systemd
         : OperatingSystem.IsMacOS() ? ServicePlatform.Launchd
+        : OperatingSystem.IsWindows() ? ServicePlatform.Schtasks
         : null;
 
     /// <summary>The service manager for <paramref name="platform"/>, with the current user's standard locations.</summary>
@@ -64,6 +68,9 @@ internal abstract class ServiceManager
             ServicePlatform.Systemd => new SystemdService(SystemdService.DefaultUnitPath()),
             ServicePlatform.Launchd => new LaunchdService(
                 Path.Combine(profile, "Library", "LaunchAgents", LaunchdService.Label + ".plist"), PeerCredentials.EffectiveUserId),
+            ServicePlatform.Schtasks => new ScheduledTaskService(
+                Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "opendesk", ScheduledTaskService.FileName),
+                $@"{Environment.UserDomainName}\{Environment.UserName}"),
             _ => throw new ArgumentOutOfRangeException(nameof(platform), platform, null),
         };
     }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using OpenDesk.Cli.Commands;
@@ -8,6 +9,7 @@ namespace OpenDesk.Tests.Cli;
 public sealed class ServiceCommandsTests : IDisposable
 {
     private const string AwkwardExecutable = "/Applications/Desk & Co <beta>/opendesk \"x\"";
+    private static readonly XNamespace Task = ScheduledTaskService.Namespace;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"od-svc-{Guid.NewGuid().ToString("N")[..8]}");
     private readonly List<string> _commands = [];
@@ -85,6 +87,82 @@ public sealed class ServiceCommandsTests : IDisposable
     }
 
     [Fact]
+    public void The_scheduled_task_runs_serve_at_this_users_logon_in_their_session_and_restarts_after_failure()
+    {
+        var serve = new ServeInvocation([@"C:\Program Files\Desk & Co <beta>\opendesk.exe"], 9000, @"C:\Users\Ana Lee\desk home\", PassHome: true);
+        var raw = ScheduledTaskService.TaskXml(serve, @"PC-7\ana");
+        var task = XDocument.Parse(raw);
+
+        Assert.Equal("utf-16", task.Declaration!.Encoding, ignoreCase: true);
+        Assert.Equal(Task + "Task", task.Root!.Name);
+        Assert.Equal("1.2", task.Root.Attribute("version")!.Value);
+        Assert.All(task.Root.DescendantsAndSelf(), e => Assert.Equal(Task, e.Name.Namespace));
+
+        Assert.Equal(@"\opendesk", Value(task, "RegistrationInfo", "URI"));
+        var logon = Assert.Single(task.Root.Element(Task + "Triggers")!.Elements());
+        Assert.Equal(Task + "LogonTrigger", logon.Name);
+        Assert.Equal(@"PC-7\ana", logon.Element(Task + "UserId")!.Value);
+        Assert.Equal("true", logon.Element(Task + "Enabled")!.Value);
+
+        var principal = task.Root.Element(Task + "Principals")!.Element(Task + "Principal")!;
+        Assert.Equal("Author", principal.Attribute("id")!.Value);
+        Assert.Equal(@"PC-7\ana", principal.Element(Task + "UserId")!.Value);
+        Assert.Equal("InteractiveToken", principal.Element(Task + "LogonType")!.Value);
+        Assert.Equal("LeastPrivilege", principal.Element(Task + "RunLevel")!.Value);
+
+        Assert.Equal("PT1M", Value(task, "Settings", "RestartOnFailure", "Interval"));
+        Assert.Equal("999", Value(task, "Settings", "RestartOnFailure", "Count"));
+        Assert.Equal("PT0S", Value(task, "Settings", "ExecutionTimeLimit"));
+        Assert.Equal("false", Value(task, "Settings", "DisallowStartIfOnBatteries"));
+        Assert.Equal("false", Value(task, "Settings", "StopIfGoingOnBatteries"));
+        Assert.Equal("IgnoreNew", Value(task, "Settings", "MultipleInstancesPolicy"));
+
+        var actions = task.Root.Element(Task + "Actions")!;
+        Assert.Equal("Author", actions.Attribute("Context")!.Value);
+        var exec = Assert.Single(actions.Elements());
+        Assert.Equal(Task + "Exec", exec.Name);
+        Assert.Equal(@"C:\Program Files\Desk & Co <beta>\opendesk.exe", exec.Element(Task + "Command")!.Value);
+        Assert.Equal(@"serve --port 9000 --home ""C:\Users\Ana Lee\desk home\\""", exec.Element(Task + "Arguments")!.Value);
+
+        Assert.Contains(@"<Command>C:\Program Files\Desk &amp; Co &lt;beta&gt;\opendesk.exe</Command>", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_scheduled_task_passes_the_dotnet_host_its_assembly_first()
+    {
+        var serve = new ServeInvocation([@"C:\Program Files\dotnet\dotnet.exe", @"C:\od\OpenDesk.Cli.dll"], 8423, @"C:\Users\ana\.opendesk", PassHome: false);
+        var exec = XDocument.Parse(ScheduledTaskService.TaskXml(serve, @"PC-7\ana")).Root!.Element(Task + "Actions")!.Element(Task + "Exec")!;
+
+        Assert.Equal(@"C:\Program Files\dotnet\dotnet.exe", exec.Element(Task + "Command")!.Value);
+        Assert.Equal(@"C:\od\OpenDesk.Cli.dll serve --port 8423", exec.Element(Task + "Arguments")!.Value);
+    }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("", "\"\"")]
+    [InlineData(@"C:\a b\c", @"""C:\a b\c""")]
+    [InlineData(@"C:\a b\", @"""C:\a b\\""")]
+    [InlineData(@"say ""hi""", @"""say \""hi\""""")]
+    [InlineData(@"a\""b", @"""a\\\""b""")]
+    [InlineData(@"C:\no\spaces\", @"C:\no\spaces\")]
+    public void A_task_argument_is_quoted_so_the_program_gets_it_back_unchanged(string argument, string quoted)
+    {
+        Assert.Equal(quoted, ScheduledTaskService.QuoteArgument(argument));
+    }
+
+    [Fact]
+    public void The_task_file_is_utf16_with_a_byte_order_mark_as_schtasks_expects()
+    {
+        var path = Path.Combine(_directory, "opendesk", ScheduledTaskService.FileName);
+        new ScheduledTaskService(path, @"PC-7\ana").Write(new ServeInvocation([@"C:\od\opendesk.exe"], 8423, @"C:\Users\ana\.opendesk", PassHome: false));
+
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal([0xFF, 0xFE], bytes[..2]);
+        Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-16\"?>", Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2), StringComparison.Ordinal);
+        Assert.Equal(Task + "Task", XDocument.Load(path).Root!.Name);
+    }
+
+    [Fact]
     public void Systemd_install_writes_the_unit_then_reloads_and_enables_it()
     {
         var unit = Path.Combine(_directory, "systemd", "user", SystemdService.UnitName);
@@ -108,9 +186,22 @@ public sealed class ServiceCommandsTests : IDisposable
         Assert.Equal([$"✓ Service installed (launchd): {plist}", "  Started.  It will also run automatically on next login."], OutputLines());
     }
 
+    [Fact]
+    public void Schtasks_install_writes_the_definition_then_registers_and_runs_the_task()
+    {
+        var xml = Path.Combine(_directory, "opendesk", ScheduledTaskService.FileName);
+
+        Assert.Equal(0, Install(new ScheduledTaskService(xml, @"PC-7\ana"), start: true));
+
+        Assert.Equal(Task + "Task", XDocument.Load(xml).Root!.Name);
+        Assert.Equal([$"schtasks /Create /TN opendesk /XML {xml} /F", "schtasks /End /TN opendesk", "schtasks /Run /TN opendesk"], _commands);
+        Assert.Equal([$"✓ Service installed (schtasks): {xml}", "  Started.  It will also run automatically on next login."], OutputLines());
+    }
+
     [Theory]
     [InlineData("systemd")]
     [InlineData("launchd")]
+    [InlineData("schtasks")]
     public void Install_with_no_start_writes_the_file_and_runs_nothing(string platform)
     {
         var manager = Manager(platform);
@@ -125,6 +216,7 @@ public sealed class ServiceCommandsTests : IDisposable
     [Theory]
     [InlineData("systemd")]
     [InlineData("launchd")]
+    [InlineData("schtasks")]
     public void A_failing_service_manager_leaves_the_file_written_with_a_warning(string platform)
     {
         var manager = Manager(platform);
@@ -138,6 +230,7 @@ public sealed class ServiceCommandsTests : IDisposable
     [Theory]
     [InlineData("systemd")]
     [InlineData("launchd")]
+    [InlineData("schtasks")]
     public void A_missing_service_manager_leaves_the_file_written_with_a_warning(string platform)
     {
         var manager = Manager(platform);
@@ -187,9 +280,23 @@ public sealed class ServiceCommandsTests : IDisposable
         Assert.Equal(["✓ Service uninstalled."], OutputLines());
     }
 
+    [Fact]
+    public void Schtasks_uninstall_ends_and_deletes_the_task_and_removes_its_definition()
+    {
+        var manager = Manager("schtasks");
+        manager.Write(Serve);
+
+        Assert.Equal(0, ServiceCommands.Uninstall(manager, Record, _output));
+
+        Assert.False(File.Exists(manager.DefinitionPath));
+        Assert.Equal(["schtasks /End /TN opendesk", "schtasks /Delete /TN opendesk /F"], _commands);
+        Assert.Equal(["✓ Service uninstalled."], OutputLines());
+    }
+
     [Theory]
     [InlineData("systemd")]
     [InlineData("launchd")]
+    [InlineData("schtasks")]
     public void Uninstall_with_nothing_installed_says_so_and_runs_nothing(string platform)
     {
         Assert.Equal(0, ServiceCommands.Uninstall(Manager(platform), Record, _output));
@@ -201,6 +308,7 @@ public sealed class ServiceCommandsTests : IDisposable
     [Theory]
     [InlineData("systemd")]
     [InlineData("launchd")]
+    [InlineData("schtasks")]
     public void Uninstall_removes_the_file_even_when_the_service_manager_refuses(string platform)
     {
         var manager = Manager(platform);
@@ -217,12 +325,16 @@ public sealed class ServiceCommandsTests : IDisposable
     {
         var systemd = ServiceManager.For(ServicePlatform.Systemd);
         var launchd = ServiceManager.For(ServicePlatform.Launchd);
+        var schtasks = ServiceManager.For(ServicePlatform.Schtasks);
 
-        Assert.Equal(("systemd", "launchd"), (systemd.Name, launchd.Name));
+        Assert.Equal(("systemd", "launchd", "schtasks"), (systemd.Name, launchd.Name, schtasks.Name));
         Assert.EndsWith(Path.Combine("systemd", "user", "opendesk.service"), systemd.DefinitionPath, StringComparison.Ordinal);
         Assert.Equal(
             Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "Library", "LaunchAgents", "dev.opendesk.serve.plist"),
             launchd.DefinitionPath);
+        Assert.Equal(
+            Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "opendesk", "opendesk-task.xml"),
+            schtasks.DefinitionPath);
         if (OperatingSystem.IsLinux())
         {
             Assert.Equal(ServicePlatform.Systemd, ServiceManager.CurrentPlatform);
@@ -242,7 +354,7 @@ public sealed class ServiceCommandsTests : IDisposable
     {
         "systemd" => new SystemdService(Path.Combine(_directory, "systemd", "user", SystemdService.UnitName)),
         "launchd" => new LaunchdService(Path.Combine(_directory, "LaunchAgents", "dev.opendesk.serve.plist"), 501),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+        _ => new ScheduledTaskService(Path.Combine(_directory, "opendesk", ScheduledTaskService.FileName), @"PC-7\ana"),
     };
 
     private int Install(ServiceManager manager, bool start) => ServiceCommands.Install(manager, Serve, start, Record, _output);
@@ -278,4 +390,7 @@ public sealed class ServiceCommandsTests : IDisposable
 
         return pairs;
     }
+
+    private static string Value(XDocument task, params string[] path) =>
+        path.Aggregate(task.Root!, (element, name) => element.Element(Task + name)!).Value;
 }
