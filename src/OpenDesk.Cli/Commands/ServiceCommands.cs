@@ -1,58 +1,32 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 
 namespace OpenDesk.Cli.Commands;
 
 /// <summary>
-/// <c>opendesk install-service</c> / <c>uninstall-service</c>: keep serve running across logins as a systemd
-/// user unit (spec §24). Other service managers are named in the error rather than half-supported.
+/// <c>opendesk install-service</c> / <c>uninstall-service</c>: keep serve running across logins with the OS's
+/// own service manager (spec §24): a systemd user unit on Linux, a launchd agent on macOS, a scheduled task
+/// on Windows. Other systems are named in the error rather than half-supported.
 /// </summary>
 internal static class ServiceCommands
 {
-    public const string UnitName = "opendesk.service";
-
     public static Command CreateInstall()
     {
         var port = new Option<int>("--port") { Description = "port serve listens on", DefaultValueFactory = _ => 8423 };
-        var noStart = new Option<bool>("--no-start") { Description = "write the unit but do not enable or start it" };
-        var command = new Command("install-service", "Run `opendesk serve` automatically at login (systemd user unit)");
+        var noStart = new Option<bool>("--no-start") { Description = "write the service definition but do not register or start it" };
+        var command = new Command("install-service", "Run `opendesk serve` automatically at login (systemd user unit, launchd agent or scheduled task)");
         command.Options.Add(port);
         command.Options.Add(noStart);
         command.SetAction(parse =>
         {
-            if (!OperatingSystem.IsLinux())
+            if (ServiceManager.CurrentPlatform is not { } platform)
             {
-                return Cli.Error("install-service supports systemd on Linux only; on this OS start `opendesk serve` from your login items");
+                return UnsupportedOs();
             }
 
-            var path = UnitPath();
-            var home = parse.GetValue(Cli.Home);
-            try
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllText(path, UnitText(ServeCommandLine(), parse.GetValue(port), home is null ? null : Path.GetFullPath(home)));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return Cli.Error($"cannot write {path}: {ex.Message}");
-            }
-
-            Console.WriteLine($"✓ Service installed (systemd): {path}");
-            if (parse.GetValue(noStart))
-            {
-                Console.WriteLine("  Not started (--no-start).  Activate manually or rerun without the flag.");
-            }
-            else if (Systemctl("daemon-reload") && Systemctl("enable", "--now", UnitName))
-            {
-                Console.WriteLine("  Started.  It will also run automatically on next login.");
-            }
-            else
-            {
-                Console.WriteLine("  WARNING: file written but service manager could not start it. Activate manually.");
-            }
-
-            return 0;
+            // Resolving the home also creates it, which launchd needs before it can open the logs it writes there.
+            var serve = new ServeInvocation(ServeProgram(), parse.GetValue(port), Cli.HomeOf(parse).Path, parse.GetValue(Cli.Home) is not null);
+            return Install(ServiceManager.For(platform), serve, start: !parse.GetValue(noStart), RunProcess, Console.Out);
         });
         return command;
     }
@@ -60,84 +34,103 @@ internal static class ServiceCommands
     public static Command CreateUninstall()
     {
         var command = new Command("uninstall-service", "Remove the service installed by `opendesk install-service`");
-        command.SetAction(_ =>
-        {
-            var path = UnitPath();
-            if (!File.Exists(path))
-            {
-                Console.WriteLine("No opendesk service was installed.");
-                return 0;
-            }
-
-            Systemctl("disable", "--now", UnitName);
-            try
-            {
-                File.Delete(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return Cli.Error($"cannot remove {path}: {ex.Message}");
-            }
-
-            Systemctl("daemon-reload");
-            Console.WriteLine("✓ Service uninstalled.");
-            return 0;
-        });
+        command.SetAction(_ => ServiceManager.CurrentPlatform is { } platform
+            ? Uninstall(ServiceManager.For(platform), RunProcess, Console.Out)
+            : UnsupportedOs());
         return command;
     }
 
-    /// <summary>The unit text; the unit runs the installed <c>opendesk serve</c>.</summary>
-    internal static string UnitText(string opendesk, int port, string? home)
+    /// <summary>
+    /// Writes the service definition, then registers and starts it unless <paramref name="start"/> is false. A
+    /// manager that fails or is missing leaves the file in place with a warning: the user can activate it by hand.
+    /// </summary>
+    internal static int Install(ServiceManager manager, ServeInvocation serve, bool start, CommandRunner run, TextWriter output)
     {
-        var homeArgument = home is null ? "" : $" --home {Quote(home)}";
-        return $"""
-            [Unit]
-            Description=opendesk serve: remote control of this desktop by paired controllers
-            After=graphical-session.target network-online.target
-
-            [Service]
-            Type=simple
-            ExecStart={opendesk} serve --port {port.ToString(CultureInfo.InvariantCulture)}{homeArgument}
-            Restart=on-failure
-            RestartSec=5
-
-            [Install]
-            WantedBy=default.target
-
-            """;
-    }
-
-    internal static string UnitPath()
-    {
-        var config = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
-        return Path.Combine(config, "systemd", "user", UnitName);
-    }
-
-    /// <summary>How to start this opendesk again: the launcher when we came through it, else the dotnet host.</summary>
-    private static string ServeCommandLine()
-    {
-        if (Environment.GetEnvironmentVariable("OPENDESK_LAUNCHER") is { Length: > 0 } launcher)
+        var path = manager.DefinitionPath;
+        try
         {
-            return Quote(launcher);
+            manager.Write(serve);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return Cli.Error($"cannot write {path}: {ex.Message}");
         }
 
-        var entry = typeof(ServiceCommands).Assembly.Location;
-        return $"{Quote(Environment.ProcessPath ?? "dotnet")} {Quote(entry)}";
+        output.WriteLine($"✓ Service installed ({manager.Name}): {path}");
+        if (!start)
+        {
+            output.WriteLine("  Not started (--no-start).  Activate manually or rerun without the flag.");
+        }
+        else if (manager.Start(run))
+        {
+            output.WriteLine("  Started.  It will also run automatically on next login.");
+        }
+        else
+        {
+            output.WriteLine("  WARNING: file written but service manager could not start it. Activate manually.");
+        }
+
+        return 0;
     }
 
-    private static string Quote(string value) => value.Contains(' ', StringComparison.Ordinal) ? $"\"{value}\"" : value;
+    /// <summary>Stops and unregisters the service, then removes its definition; nothing to do when there is none.</summary>
+    internal static int Uninstall(ServiceManager manager, CommandRunner run, TextWriter output)
+    {
+        var path = manager.DefinitionPath;
+        if (!File.Exists(path))
+        {
+            output.WriteLine("No opendesk service was installed.");
+            return 0;
+        }
 
-    private static bool Systemctl(params string[] args)
+        manager.Stop(run);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Cli.Error($"cannot remove {path}: {ex.Message}");
+        }
+
+        manager.Forget(run);
+        output.WriteLine("✓ Service uninstalled.");
+        return 0;
+    }
+
+    /// <summary>The command line that starts this opendesk again, as argv, for the running process.</summary>
+    private static IReadOnlyList<string> ServeProgram() =>
+        ServeProgram(Environment.GetEnvironmentVariable("OPENDESK_LAUNCHER"), Environment.ProcessPath, typeof(ServiceCommands).Assembly.Location);
+
+    /// <summary>
+    /// The launcher when we came through it (it rebuilds a source checkout first); the dotnet host followed by
+    /// the entry assembly when the host runs us; otherwise our own executable, an apphost or single-file build,
+    /// which must not be handed its own assembly as an argument.
+    /// </summary>
+    internal static IReadOnlyList<string> ServeProgram(string? launcher, string? processPath, string entryAssembly)
+    {
+        if (launcher is { Length: > 0 })
+        {
+            return [launcher];
+        }
+
+        if (processPath is null)
+        {
+            return ["dotnet", entryAssembly];
+        }
+
+        return IsDotnetHost(processPath) && entryAssembly.Length > 0 ? [processPath, entryAssembly] : [processPath];
+    }
+
+    /// <summary>Runs a service-manager command quietly; false when it is missing, fails or hangs.</summary>
+    internal static bool RunProcess(string program, IReadOnlyList<string> arguments)
     {
         try
         {
-            var info = new ProcessStartInfo("systemctl") { RedirectStandardError = true, RedirectStandardOutput = true };
-            info.ArgumentList.Add("--user");
-            foreach (var arg in args)
+            var info = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var argument in arguments)
             {
-                info.ArgumentList.Add(arg);
+                info.ArgumentList.Add(argument);
             }
 
             using var process = Process.Start(info);
@@ -154,5 +147,15 @@ internal static class ServiceCommands
         {
             return false;
         }
+    }
+
+    private static int UnsupportedOs() =>
+        Cli.Error("install-service supports systemd (Linux), launchd (macOS) and Task Scheduler (Windows) only; on this OS start `opendesk serve` from your login items");
+
+    // Both separators, so a Windows path is judged the same wherever the command line is built.
+    private static bool IsDotnetHost(string processPath)
+    {
+        var name = processPath[(processPath.LastIndexOfAny(['/', '\\']) + 1)..];
+        return name.Equals("dotnet", StringComparison.OrdinalIgnoreCase) || name.Equals("dotnet.exe", StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -43,7 +43,7 @@ public sealed class OperationsTests : IDisposable
         var launcher = Path.Combine(_directory, "opendesk");
         File.WriteAllText(launcher, "#!/bin/sh\nexit 0\n");
         File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var unit = ServiceCommands.UnitText(launcher, 9000, "/srv/desk home");
+        var unit = SystemdService.UnitText(launcher, 9000, "/srv/desk home");
 
         Assert.Contains($"ExecStart={launcher} serve --port 9000 --home \"/srv/desk home\"", unit, StringComparison.Ordinal);
         Assert.Contains("Restart=on-failure", unit, StringComparison.Ordinal);
@@ -52,8 +52,8 @@ public sealed class OperationsTests : IDisposable
 
         if (File.Exists("/usr/bin/systemd-analyze"))
         {
-            var path = Path.Combine(_directory, ServiceCommands.UnitName);
-            File.WriteAllText(path, ServiceCommands.UnitText(launcher, 9000, null));
+            var path = Path.Combine(_directory, SystemdService.UnitName);
+            File.WriteAllText(path, SystemdService.UnitText(launcher, 9000, null));
             var info = new ProcessStartInfo("systemd-analyze") { RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var arg in new[] { "verify", "--man=no", path })
             {
