@@ -18,11 +18,14 @@ internal sealed class AdminFixture : IAsyncDisposable
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("odadm-").FullName;
         SocketPath = Path.Combine(Directory, "admin.sock");
+        Endpoint = AdminEndpoint.UnixSocket(SocketPath);
     }
 
     public string Directory { get; }
 
     public string SocketPath { get; }
+
+    public AdminEndpoint Endpoint { get; }
 
     public FakeAdminOperations Operations { get; } = new();
 
@@ -30,12 +33,12 @@ internal sealed class AdminFixture : IAsyncDisposable
 
     public async Task<AdminServer> StartAsync(TimeSpan? requestTimeout = null, ILogger? logger = null)
     {
-        Server = await AdminServer.StartAsync(SocketPath, Operations, logger, requestTimeout ?? AdminServer.DefaultRequestTimeout, CancellationToken.None);
+        Server = await AdminServer.StartAsync(Endpoint, Operations, logger, requestTimeout ?? AdminServer.DefaultRequestTimeout, CancellationToken.None);
         return Server;
     }
 
     public Task<MsgMap> RequestAsync(MsgMap request) =>
-        AdminClient.RequestAsync(SocketPath, request, CancellationToken.None).WaitAsync(Patience);
+        AdminClient.RequestAsync(Endpoint, request, CancellationToken.None).WaitAsync(Patience);
 
     public async Task<Socket> ConnectRawAsync()
     {

@@ -75,7 +75,7 @@ public class AdminPeerCredentialTests
             Assert.True(exitCode == 0, $"the other user could not even connect (exit {exitCode}): {stderr}");
             Assert.Contains(stdout.Trim(), new[] { "closed", "reset" });
             Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains($"from uid {uid}", StringComparison.Ordinal));
-            Assert.Empty(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+            Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
         }
         finally
         {
