@@ -4,7 +4,8 @@ using OpenDesk.Trust;
 namespace OpenDesk.Server.Admin;
 
 /// <summary>
-/// Where a serve's admin IPC lives and how to reach it (spec §20.1). Only claiming, accepting and connecting differ between the two; framing, dispatch, timeouts and the
+/// Where a serve's admin IPC lives and how to reach it (spec §20.1): a Unix domain socket, or a named pipe on
+/// Windows. Only claiming, accepting and connecting differ between the two; framing, dispatch, timeouts and the
 /// <c>pair</c> extension live in <see cref="AdminServer"/> and <see cref="AdminClient"/> and are shared.
 /// </summary>
 internal abstract class AdminEndpoint
@@ -15,15 +16,21 @@ internal abstract class AdminEndpoint
     /// <summary>The socket's absolute path, or the pipe's <c>\\.\pipe\</c> path.</summary>
     public abstract string Address { get; }
 
-    /// <summary>The endpoint of <paramref name="home"/>'s serve: the home's <c>admin.sock</c>.</summary>
+    /// <summary>The endpoint of <paramref name="home"/>'s serve on this OS: a named pipe on Windows, the home's <c>admin.sock</c> elsewhere.</summary>
     public static AdminEndpoint Of(OpenDeskHome home)
     {
         ArgumentNullException.ThrowIfNull(home);
-        return UnixSocket(home.AdminSocketPath);
+        return OperatingSystem.IsWindows() ? NamedPipe(home.AdminPipeName) : UnixSocket(home.AdminSocketPath);
     }
 
     /// <summary>A Unix domain socket at <paramref name="path"/> (made absolute), normally <c>&lt;home&gt;/admin.sock</c>.</summary>
     public static AdminEndpoint UnixSocket(string path) => new UnixSocketAdminEndpoint(path);
+
+    /// <summary>
+    /// The named pipe <paramref name="name"/>, normally <see cref="OpenDeskHome.AdminPipeName"/>. Windows uses it;
+    /// elsewhere .NET backs named pipes with Unix domain sockets, which lets tests run this endpoint anywhere.
+    /// </summary>
+    public static AdminEndpoint NamedPipe(string name) => new NamedPipeAdminEndpoint(name);
 
     /// <summary>E.g. <c>admin socket /home/me/.opendesk/admin.sock</c>, as messages cite the endpoint.</summary>
     public override string ToString() => $"{Kind} {Address}";
@@ -39,7 +46,7 @@ internal abstract class AdminEndpoint
     /// <exception cref="OpenDeskException">No server is listening (<see cref="NotRunning"/>), or connecting failed.</exception>
     public abstract Task<Stream> ConnectAsync(CancellationToken cancellationToken);
 
-    /// <summary>Spec §20.4's text for "nobody is listening", naming this endpoint; the CLI prints it as is.</summary>
+    /// <summary>Spec §20.4's text for a missing socket, naming this endpoint whatever its kind; the CLI prints it as is.</summary>
     protected OpenDeskException NotRunning(Exception? inner) =>
         new($"No opendesk {Kind} at {Address}.  Is `opendesk serve` running?", inner);
 
@@ -50,7 +57,8 @@ internal abstract class AdminEndpoint
 
 /// <summary>
 /// The accepting side of a claimed <see cref="AdminEndpoint"/>. Disposing it stops listening and releases the
-/// endpoint (the socket file is deleted); connections already accepted are not affected.
+/// endpoint (deletes the socket file, frees the pipe name); connections already accepted are not affected. Not for concurrent use:
+/// one accept at a time, and dispose only once the last accept has returned.
 /// </summary>
 internal abstract class AdminListener : IAsyncDisposable
 {

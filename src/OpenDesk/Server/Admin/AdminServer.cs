@@ -87,9 +87,10 @@ internal sealed class AdminServer : IAsyncDisposable
             return;
         }
 
+        // Accepting honours the token, so the loop ends first and cannot hand the listener a call after its dispose.
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _listener.DisposeAsync().ConfigureAwait(false);
         await _acceptLoop.ConfigureAwait(false);
+        await _listener.DisposeAsync().ConfigureAwait(false);
 
         var drained = true;
         var pending = _connections.Values.ToArray();
