@@ -41,10 +41,11 @@ internal static class PairCommand
             try
             {
                 Task<PairingOutcome> pairing;
-                if (await IsServeRunningAsync(home, ct))
+                var admin = AdminEndpoint.Of(home);
+                if (await IsServeRunningAsync(admin, ct))
                 {
                     // The daemon's own port goes in the box: that is where pair-with must connect.
-                    pairing = AdminClient.PairAsync(home.AdminSocketPath, pairingCode, TimeSpan.FromSeconds(seconds), servePort => PrintBox(servePort, identity.Fingerprint, pairingCode), ct);
+                    pairing = AdminClient.PairAsync(admin, pairingCode, TimeSpan.FromSeconds(seconds), servePort => PrintBox(servePort, identity.Fingerprint, pairingCode), ct);
                 }
                 else
                 {
@@ -90,17 +91,12 @@ internal static class PairCommand
         return command;
     }
 
-    /// <summary>A live admin socket means serve holds the port: pairing must go through it.</summary>
-    private static async Task<bool> IsServeRunningAsync(OpenDeskHome home, CancellationToken ct)
+    /// <summary>A live admin endpoint means serve holds the port: pairing must go through it.</summary>
+    private static async Task<bool> IsServeRunningAsync(AdminEndpoint admin, CancellationToken ct)
     {
-        if (!File.Exists(home.AdminSocketPath))
-        {
-            return false;
-        }
-
         try
         {
-            await AdminClient.ListAsync(home.AdminSocketPath, ct);
+            await AdminClient.ListAsync(admin, ct);
             return true;
         }
         catch (OpenDeskException)

@@ -3,7 +3,7 @@ using OpenDesk.Server.Admin;
 
 namespace OpenDesk.Cli.Commands;
 
-/// <summary><c>opendesk sessions</c> and <c>opendesk disconnect</c>: the running daemon over its admin socket.</summary>
+/// <summary><c>opendesk sessions</c> and <c>opendesk disconnect</c>: the running daemon over its admin endpoint.</summary>
 internal static class SessionsCommand
 {
     public static Command CreateSessions()
@@ -15,7 +15,7 @@ internal static class SessionsCommand
             IReadOnlyList<AdminSession> sessions;
             try
             {
-                sessions = await AdminClient.ListAsync(Cli.HomeOf(parse).AdminSocketPath, ct);
+                sessions = await AdminClient.ListAsync(AdminEndpoint.Of(Cli.HomeOf(parse)), ct);
             }
             catch (OpenDeskException ex)
             {
@@ -55,7 +55,7 @@ internal static class SessionsCommand
         {
             try
             {
-                var killed = await AdminClient.KillAllAsync(Cli.HomeOf(parse).AdminSocketPath, ct);
+                var killed = await AdminClient.KillAllAsync(AdminEndpoint.Of(Cli.HomeOf(parse)), ct);
                 Console.WriteLine(killed == 0 ? "No active session to disconnect." : "Disconnected the active controller.");
                 return 0;
             }

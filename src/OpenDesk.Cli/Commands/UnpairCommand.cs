@@ -7,7 +7,7 @@ namespace OpenDesk.Cli.Commands;
 
 /// <summary>
 /// <c>opendesk unpair NAME</c>: the enforced way to free the slot. Trust goes first, so the kicked controller's
-/// next connection fails authentication; then its live session is evicted through the admin socket.
+/// next connection fails authentication; then its live session is evicted through the admin endpoint.
 /// </summary>
 internal static class UnpairCommand
 {
@@ -32,10 +32,11 @@ internal static class UnpairCommand
         var kicked = false;
         try
         {
-            var sessions = await AdminClient.ListAsync(home.AdminSocketPath, cancellationToken);
+            var admin = AdminEndpoint.Of(home);
+            var sessions = await AdminClient.ListAsync(admin, cancellationToken);
             foreach (var session in sessions.Where(s => removed.Any(p => p.PublicKey == s.PeerPublicKeyHex || (p.Name.Length > 0 && p.Name == s.PeerName))))
             {
-                kicked |= await AdminClient.KillAsync(home.AdminSocketPath, session.Id, cancellationToken);
+                kicked |= await AdminClient.KillAsync(admin, session.Id, cancellationToken);
             }
         }
         catch (OpenDeskException)

@@ -69,7 +69,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         {
             if (options.EnableAdmin)
             {
-                server._adminServer = await AdminServer.StartAsync(options.Home.AdminSocketPath, server._admin, server._logger, cancellationToken).ConfigureAwait(false);
+                server._adminServer = await AdminServer.StartAsync(AdminEndpoint.Of(options.Home), server._admin, server._logger, cancellationToken).ConfigureAwait(false);
             }
 
             server._listener = await WebSocketServer.StartAsync(

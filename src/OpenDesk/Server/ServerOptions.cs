@@ -35,7 +35,7 @@ public sealed class ServerOptions
     /// <summary>Largest message accepted from a controller.</summary>
     public long MaxMessageBytes { get; init; } = TransportOptions.DefaultMaxMessageBytes;
 
-    /// <summary>Serve the admin IPC socket (<c>&lt;home&gt;/admin.sock</c>).</summary>
+    /// <summary>Serve the admin IPC (<c>&lt;home&gt;/admin.sock</c>, or a named pipe on Windows).</summary>
     public bool EnableAdmin { get; init; } = true;
 
     public ILoggerFactory? LoggerFactory { get; init; }

@@ -24,7 +24,7 @@ public class AdminPairTests
         await fx.StartAsync();
 
         var reply = await fx.RequestAsync(new MsgMap { ["op"] = "pair", ["code"] = "123456", ["timeout"] = 300.0 });
-        var outcome = await AdminClient.PairAsync(fx.SocketPath, "654321", TimeSpan.FromSeconds(2.5), _ => { }, CancellationToken.None);
+        var outcome = await AdminClient.PairAsync(fx.Endpoint, "654321", TimeSpan.FromSeconds(2.5), _ => { }, CancellationToken.None);
 
         TreeAssert.Equal(
             new MsgMap { ["ok"] = true, ["name"] = "laptop", ["public_key"] = new string('a', 64), ["fingerprint"] = "abcd-ef01-2345-6789" },
@@ -42,7 +42,7 @@ public class AdminPairTests
         fx.Operations.Pair = (_, _, _) => Task.FromException<PairingOutcome>(new TimeoutException());
         await fx.StartAsync();
 
-        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.PairAsync(fx.SocketPath, "123456", TimeSpan.FromSeconds(seconds), _ => { }, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.PairAsync(fx.Endpoint, "123456", TimeSpan.FromSeconds(seconds), _ => { }, CancellationToken.None));
 
         Assert.Equal(expected, ex.Message);
     }
@@ -96,7 +96,7 @@ public class AdminPairTests
         await using var fx = new AdminFixture();
         await fx.StartAsync();
 
-        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.PairAsync(fx.SocketPath, "123456", TimeSpan.FromSeconds(5), _ => { }, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.PairAsync(fx.Endpoint, "123456", TimeSpan.FromSeconds(5), _ => { }, CancellationToken.None));
 
         Assert.Equal("a pairing window is already open", ex.Message);
     }
@@ -126,11 +126,11 @@ public class AdminPairTests
         using var ctrlC = new CancellationTokenSource();
         var announcedPort = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var pairing = AdminClient.PairAsync(fx.SocketPath, "123456", TimeSpan.FromSeconds(300), announcedPort.SetResult, ctrlC.Token);
+        var pairing = AdminClient.PairAsync(fx.Endpoint, "123456", TimeSpan.FromSeconds(300), announcedPort.SetResult, ctrlC.Token);
         await windowOpen.Task.WaitAsync(AdminFixture.Patience);
         Assert.Equal(9555, await announcedPort.Task.WaitAsync(AdminFixture.Patience));
         Assert.False(pairing.IsCompleted);
-        Assert.Empty(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None).WaitAsync(AdminFixture.Patience));
+        Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None).WaitAsync(AdminFixture.Patience));
         await ctrlC.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pairing);
@@ -150,7 +150,7 @@ public class AdminPairTests
         };
         var server = await fx.StartAsync();
 
-        var pairing = AdminClient.PairAsync(fx.SocketPath, "123456", TimeSpan.FromSeconds(300), _ => { }, CancellationToken.None);
+        var pairing = AdminClient.PairAsync(fx.Endpoint, "123456", TimeSpan.FromSeconds(300), _ => { }, CancellationToken.None);
         await windowOpen.Task.WaitAsync(AdminFixture.Patience);
         await server.DisposeAsync().AsTask().WaitAsync(AdminFixture.Patience);
 

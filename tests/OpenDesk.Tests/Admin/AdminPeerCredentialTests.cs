@@ -75,7 +75,37 @@ public class AdminPeerCredentialTests
             Assert.True(exitCode == 0, $"the other user could not even connect (exit {exitCode}): {stderr}");
             Assert.Contains(stdout.Trim(), new[] { "closed", "reset" });
             Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains($"from uid {uid}", StringComparison.Ordinal));
-            Assert.Empty(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+            Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
+        }
+        finally
+        {
+            await RunAsync("/usr/sbin/userdel", user);
+        }
+    }
+
+    [RootOnlyFact]
+    public async Task Another_uid_is_refused_on_the_named_pipe_too()
+    {
+        var logger = new ListLogger();
+        await using var fx = AdminFixture.OnNamedPipe();
+        await fx.StartAsync(logger: logger);
+        var backing = AdminFixture.PipeSocketPath(fx.PipeName!);
+        var user = "opendesk-test-" + Random.Shared.Next(100_000, 1_000_000).ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(0, (await RunAsync("/usr/sbin/useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user)).ExitCode);
+        try
+        {
+            // Let that user reach the socket behind the pipe, so only CurrentUserOnly's uid check refuses it.
+            File.SetUnixFileMode(backing, (UnixFileMode)0b110_110_110);
+            var uid = (await RunAsync("/usr/bin/id", "-u", user)).Stdout.Trim();
+
+            var (exitCode, stdout, stderr) = await RunAsync("/usr/sbin/runuser", "-u", user, "--", "/usr/bin/python3", "-c", PythonClient, backing);
+
+            Assert.True(exitCode == 0, $"the other user could not even connect (exit {exitCode}): {stderr}");
+            Assert.Contains(stdout.Trim(), new[] { "closed", "reset" });
+            Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning
+                && e.Message.StartsWith($@"refused an admin connection on \\.\pipe\{fx.PipeName}: ", StringComparison.Ordinal)
+                && e.Message.Contains(uid, StringComparison.Ordinal));
+            Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
         }
         finally
         {

@@ -19,7 +19,7 @@ public class AdminServerTests
         await using var fx = new AdminFixture();
         var server = await fx.StartAsync();
 
-        Assert.Equal(fx.SocketPath, server.SocketPath);
+        Assert.Equal(fx.SocketPath, server.Endpoint.Address);
         Assert.True(File.Exists(fx.SocketPath));
         Assert.Equal((UnixFileMode)0, File.GetUnixFileMode(fx.SocketPath) & GroupOrOther);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(fx.SocketPath));
@@ -31,7 +31,7 @@ public class AdminServerTests
         await using var fx = new AdminFixture();
         var nested = Path.Combine(fx.Directory, "home");
 
-        await using (var server = await AdminServer.StartAsync(Path.Combine(nested, "admin.sock"), fx.Operations, null, CancellationToken.None))
+        await using (var server = await AdminServer.StartAsync(AdminEndpoint.UnixSocket(Path.Combine(nested, "admin.sock")), fx.Operations, null, CancellationToken.None))
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(nested));
         }
@@ -54,7 +54,7 @@ public class AdminServerTests
     {
         await using var fx = new AdminFixture();
 
-        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
 
         Assert.Equal($"No opendesk admin socket at {fx.SocketPath}.  Is `opendesk serve` running?", ex.Message);
     }
@@ -65,7 +65,7 @@ public class AdminServerTests
         await using var fx = new AdminFixture();
         LeaveStaleSocket(fx.SocketPath);
 
-        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.KillAllAsync(fx.SocketPath, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.KillAllAsync(fx.Endpoint, CancellationToken.None));
 
         Assert.Equal($"No opendesk admin socket at {fx.SocketPath}.  Is `opendesk serve` running?", ex.Message);
     }
@@ -79,7 +79,7 @@ public class AdminServerTests
         var reply = await fx.RequestAsync(new MsgMap { ["op"] = "list" });
 
         TreeAssert.Equal(new MsgMap { ["ok"] = true, ["sessions"] = new List<object?>() }, reply);
-        Assert.Empty(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+        Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
     }
 
     [UnixFact]
@@ -98,7 +98,7 @@ public class AdminServerTests
         Assert.Equal(startedAt, session["started_at"]);
         Assert.InRange(Assert.IsType<double>(session["age_seconds"]), 2.5, 60);
 
-        var listed = Assert.Single(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+        var listed = Assert.Single(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
         Assert.Equal("abcd", listed.Id);
         Assert.Equal("laptop", listed.PeerName);
         Assert.Equal(new string('0', 64), listed.PeerPublicKeyHex);
@@ -116,7 +116,7 @@ public class AdminServerTests
         var reply = await fx.RequestAsync(new MsgMap { ["op"] = "kill", ["id"] = "nope" });
 
         TreeAssert.Equal(new MsgMap { ["ok"] = false, ["killed"] = 0L }, reply);
-        Assert.False(await AdminClient.KillAsync(fx.SocketPath, "nope", CancellationToken.None));
+        Assert.False(await AdminClient.KillAsync(fx.Endpoint, "nope", CancellationToken.None));
     }
 
     [UnixFact]
@@ -126,12 +126,12 @@ public class AdminServerTests
         fx.Operations.Add(new SessionInfo("abcd", "laptop", new string('0', 64), "?", 1.0, SessionInfo.ServeMode));
         await fx.StartAsync();
 
-        var target = Assert.Single(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None), s => s.PeerName == "laptop");
+        var target = Assert.Single(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None), s => s.PeerName == "laptop");
         var reply = await fx.RequestAsync(new MsgMap { ["op"] = "kill", ["id"] = target.Id });
 
         TreeAssert.Equal(new MsgMap { ["ok"] = true, ["killed"] = 1L }, reply);
         Assert.Equal([("abcd", "admin_disconnect")], fx.Operations.Kills);
-        Assert.Empty(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+        Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
     }
 
     [UnixFact]
@@ -141,7 +141,7 @@ public class AdminServerTests
         await fx.StartAsync();
 
         TreeAssert.Equal(new MsgMap { ["ok"] = true, ["killed"] = 0L }, await fx.RequestAsync(new MsgMap { ["op"] = "kill_all" }));
-        Assert.Equal(0, await AdminClient.KillAllAsync(fx.SocketPath, CancellationToken.None));
+        Assert.Equal(0, await AdminClient.KillAllAsync(fx.Endpoint, CancellationToken.None));
     }
 
     [UnixFact]
@@ -151,9 +151,9 @@ public class AdminServerTests
         fx.Operations.Add(new SessionInfo("abcd", "laptop", new string('0', 64), "?", 1.0, SessionInfo.ServeMode));
         await fx.StartAsync();
 
-        Assert.Equal(1, await AdminClient.KillAllAsync(fx.SocketPath, CancellationToken.None));
+        Assert.Equal(1, await AdminClient.KillAllAsync(fx.Endpoint, CancellationToken.None));
         Assert.Equal([("abcd", "admin_disconnect")], fx.Operations.Kills);
-        Assert.Empty(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+        Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
     }
 
     [UnixTheory]
@@ -202,7 +202,7 @@ public class AdminServerTests
         var received = await SendRawAsync(fx, [0xff, 0xff, 0xff, 0xff]);
 
         TreeAssert.Equal(new MsgMap { ["ok"] = false, ["error"] = "admin frame too large" }, AdminFrame.Decode(received));
-        Assert.Empty(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+        Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
     }
 
     [UnixFact]
@@ -217,7 +217,7 @@ public class AdminServerTests
         Assert.Equal(false, reply["ok"]);
         Assert.StartsWith("protocol: ", Assert.IsType<string>(reply["error"]), StringComparison.Ordinal);
         Assert.Empty(truncatedThenClosed);
-        Assert.Empty(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+        Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
     }
 
     [UnixFact]
@@ -227,7 +227,7 @@ public class AdminServerTests
         await fx.StartAsync(requestTimeout: TimeSpan.FromSeconds(1));
         using var silent = await fx.ConnectRawAsync();
 
-        Assert.Empty(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None).WaitAsync(TimeSpan.FromMilliseconds(800)));
+        Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None).WaitAsync(TimeSpan.FromMilliseconds(800)));
 
         var received = await AdminFixture.ReadToCloseAsync(silent);
         TreeAssert.Equal(new MsgMap { ["ok"] = false, ["error"] = "no complete admin request within 1.0s" }, AdminFrame.Decode(received));
@@ -247,7 +247,7 @@ public class AdminServerTests
 
         try
         {
-            var lists = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => AdminClient.ListAsync(fx.SocketPath, CancellationToken.None))).WaitAsync(AdminFixture.Patience);
+            var lists = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => AdminClient.ListAsync(fx.Endpoint, CancellationToken.None))).WaitAsync(AdminFixture.Patience);
 
             Assert.All(lists, l => Assert.Equal("abcd", Assert.Single(l).Id));
         }
@@ -267,7 +267,7 @@ public class AdminServerTests
         TreeAssert.Equal(
             new MsgMap { ["ok"] = false, ["error"] = "session registry is shutting down" },
             await fx.RequestAsync(new MsgMap { ["op"] = "list" }));
-        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
         Assert.Equal("session registry is shutting down", ex.Message);
     }
 
@@ -279,7 +279,7 @@ public class AdminServerTests
 
         await fx.StartAsync();
 
-        Assert.Empty(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+        Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
     }
 
     [UnixFact]
@@ -288,10 +288,10 @@ public class AdminServerTests
         await using var fx = new AdminFixture();
         await fx.StartAsync();
 
-        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminServer.StartAsync(fx.SocketPath, new FakeAdminOperations(), null, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminServer.StartAsync(fx.Endpoint, new FakeAdminOperations(), null, CancellationToken.None));
 
         Assert.Equal($"another opendesk serve is already running with this home (admin socket {fx.SocketPath} is live)", ex.Message);
-        Assert.Empty(await AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
+        Assert.Empty(await AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
     }
 
     [UnixFact]
@@ -300,7 +300,7 @@ public class AdminServerTests
         await using var fx = new AdminFixture();
         var path = Path.Combine(fx.Directory, new string('h', 120), "admin.sock");
 
-        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminServer.StartAsync(path, fx.Operations, null, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => AdminServer.StartAsync(AdminEndpoint.UnixSocket(path), fx.Operations, null, CancellationToken.None));
 
         Assert.Contains("too long for a Unix domain socket", ex.Message, StringComparison.Ordinal);
         Assert.Contains("--home", ex.Message, StringComparison.Ordinal);
@@ -324,8 +324,8 @@ public class AdminServerTests
             }
         });
 
-        var list = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.ListAsync(fx.SocketPath, CancellationToken.None));
-        var killAll = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.KillAllAsync(fx.SocketPath, CancellationToken.None));
+        var list = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.ListAsync(fx.Endpoint, CancellationToken.None));
+        var killAll = await Assert.ThrowsAsync<OpenDeskException>(() => AdminClient.KillAllAsync(fx.Endpoint, CancellationToken.None));
         await answering.WaitAsync(AdminFixture.Patience);
 
         Assert.Equal("list failed", list.Message);

@@ -57,4 +57,26 @@ public class OpenDeskHomeTests
         Assert.Equal(expected, new OpenDeskHome().Path);
         Assert.Equal(expected, new OpenDeskHome("~/.opendesk").Path);
     }
+
+    [Fact]
+    public void The_default_home_serves_admin_on_the_spec_pipe_name()
+    {
+        var expected = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".opendesk");
+
+        Assert.Equal("opendesk-admin", OpenDeskHome.AdminPipeNameOf(expected));
+        Assert.Equal("opendesk-admin", OpenDeskHome.AdminPipeNameOf(expected + Path.DirectorySeparatorChar));
+    }
+
+    [Fact]
+    public void Two_homes_get_different_admin_pipe_names_and_one_home_always_the_same()
+    {
+        using var first = new TempHome();
+        using var second = new TempHome();
+
+        Assert.Matches("^opendesk-admin-[0-9a-f]{16}$", first.Home.AdminPipeName);
+        Assert.Matches("^opendesk-admin-[0-9a-f]{16}$", second.Home.AdminPipeName);
+        Assert.NotEqual(first.Home.AdminPipeName, second.Home.AdminPipeName);
+        Assert.Equal(first.Home.AdminPipeName, new OpenDeskHome(first.HomePath + Path.DirectorySeparatorChar).AdminPipeName);
+        Assert.Equal(first.Home.AdminPipeName, new OpenDeskHome(Path.Combine(first.Root, ".", "home")).AdminPipeName);
+    }
 }

@@ -18,14 +18,14 @@ internal static class AdminClient
 
     /// <summary>Sends <paramref name="request"/> and returns the reply map as sent, <c>ok</c> flag included.</summary>
     /// <exception cref="OpenDeskException">No server is listening, the connection failed, or the reply is malformed.</exception>
-    public static Task<MsgMap> RequestAsync(string socketPath, MsgMap request, CancellationToken cancellationToken) =>
-        RequestAsync(socketPath, request, null, null, cancellationToken);
+    public static Task<MsgMap> RequestAsync(AdminEndpoint endpoint, MsgMap request, CancellationToken cancellationToken) =>
+        RequestAsync(endpoint, request, null, null, cancellationToken);
 
     /// <summary>The sessions the daemon holds (0 or 1 in v1).</summary>
     /// <exception cref="OpenDeskException">The daemon is unreachable, or answered with <c>ok=false</c> (its error text, else <c>list failed</c>).</exception>
-    public static async Task<IReadOnlyList<AdminSession>> ListAsync(string socketPath, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<AdminSession>> ListAsync(AdminEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync(socketPath, new MsgMap(1) { ["op"] = "list" }, ReplyTimeout, null, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(endpoint, new MsgMap(1) { ["op"] = "list" }, ReplyTimeout, null, cancellationToken).ConfigureAwait(false);
         ThrowUnlessOk(reply, "list failed");
         if (!reply.TryGetValue("sessions", out var value) || value is not List<object?> entries)
         {
@@ -36,19 +36,19 @@ internal static class AdminClient
     }
 
     /// <summary>Asks the daemon to evict one session; true only if a live session was closed (spec §20.3).</summary>
-    public static async Task<bool> KillAsync(string socketPath, string sessionId, CancellationToken cancellationToken)
+    public static async Task<bool> KillAsync(AdminEndpoint endpoint, string sessionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         var request = new MsgMap(2) { ["op"] = "kill", ["id"] = sessionId };
-        var reply = await RequestAsync(socketPath, request, ReplyTimeout, null, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(endpoint, request, ReplyTimeout, null, cancellationToken).ConfigureAwait(false);
         return reply.GetValueOrDefault("ok") is true;
     }
 
     /// <summary>Evicts every session (<c>opendesk disconnect</c>); returns how many were closed.</summary>
     /// <exception cref="OpenDeskException">The daemon is unreachable, or answered with <c>ok=false</c> (its error text, else <c>kill_all failed</c>).</exception>
-    public static async Task<int> KillAllAsync(string socketPath, CancellationToken cancellationToken)
+    public static async Task<int> KillAllAsync(AdminEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync(socketPath, new MsgMap(1) { ["op"] = "kill_all" }, ReplyTimeout, null, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(endpoint, new MsgMap(1) { ["op"] = "kill_all" }, ReplyTimeout, null, cancellationToken).ConfigureAwait(false);
         ThrowUnlessOk(reply, "kill_all failed");
         return reply.GetValueOrDefault("killed") switch
         {
@@ -65,13 +65,13 @@ internal static class AdminClient
     /// <exception cref="OpenDeskException">
     /// Nobody paired in time (<c>no peer paired within 300.0s.</c>), a window is already open, or the daemon is unreachable.
     /// </exception>
-    public static async Task<PairingOutcome> PairAsync(string socketPath, string code, TimeSpan timeout, Action<int> opened, CancellationToken cancellationToken)
+    public static async Task<PairingOutcome> PairAsync(AdminEndpoint endpoint, string code, TimeSpan timeout, Action<int> opened, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(code);
         ArgumentNullException.ThrowIfNull(opened);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         var request = new MsgMap(3) { ["op"] = "pair", ["code"] = code, ["timeout"] = timeout.TotalSeconds };
-        var reply = await RequestAsync(socketPath, request, null, interim => opened(interim.GetValueOrDefault("port") switch
+        var reply = await RequestAsync(endpoint, request, null, interim => opened(interim.GetValueOrDefault("port") switch
         {
             long port when port is > 0 and <= 65535 => (int)port,
             var other => throw new OpenDeskException($"malformed admin pair reply: 'port' is {Describe(other)}, expected a port number"),
@@ -84,39 +84,19 @@ internal static class AdminClient
     }
 
     // onInterim serves requests answered twice (pair): it receives a first reply of {"ok": true, "open": true, …}.
-    private static async Task<MsgMap> RequestAsync(string socketPath, MsgMap request, TimeSpan? replyTimeout, Action<MsgMap>? onInterim, CancellationToken cancellationToken)
+    private static async Task<MsgMap> RequestAsync(AdminEndpoint endpoint, MsgMap request, TimeSpan? replyTimeout, Action<MsgMap>? onInterim, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(socketPath);
+        ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(request);
-        if (!File.Exists(socketPath))
-        {
-            throw NotRunning(socketPath, null);
-        }
-
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
-        {
-            // A socket file with nobody listening is what a crashed serve leaves behind.
-            throw NotRunning(socketPath, e);
-        }
-        catch (SocketException e)
-        {
-            throw new OpenDeskException($"cannot connect to the opendesk admin socket at {socketPath}: {e.Message}", e);
-        }
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (replyTimeout is { } limit)
-        {
-            deadline.CancelAfter(limit);
-        }
-
-        var stream = new NetworkStream(socket, ownsSocket: false);
+        var stream = await endpoint.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (replyTimeout is { } limit)
+            {
+                deadline.CancelAfter(limit);
+            }
+
             object? reply;
             try
             {
@@ -131,29 +111,26 @@ internal static class AdminClient
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && replyTimeout is { } waited)
             {
                 throw new OpenDeskException(
-                    $"opendesk serve did not answer the admin request within {waited.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (admin socket {socketPath})",
+                    $"opendesk serve did not answer the admin request within {waited.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({endpoint})",
                     e);
             }
             catch (EndOfStreamException e)
             {
-                throw new OpenDeskException($"opendesk serve closed the admin connection without a reply (admin socket {socketPath})", e);
+                throw new OpenDeskException($"opendesk serve closed the admin connection without a reply ({endpoint})", e);
             }
             catch (Exception e) when (e is IOException or SocketException)
             {
-                throw new OpenDeskException($"admin connection to {socketPath} failed: {e.Message}", e);
+                throw new OpenDeskException($"admin connection to {endpoint.Address} failed: {e.Message}", e);
             }
             catch (ProtocolException e)
             {
-                throw new OpenDeskException($"malformed admin reply from {socketPath}: {e.Message}", e);
+                throw new OpenDeskException($"malformed admin reply from {endpoint.Address}: {e.Message}", e);
             }
 
             return reply as MsgMap
-                ?? throw new OpenDeskException($"malformed admin reply from {socketPath}: expected a map, got {Describe(reply)}");
+                ?? throw new OpenDeskException($"malformed admin reply from {endpoint.Address}: expected a map, got {Describe(reply)}");
         }
     }
-
-    private static OpenDeskException NotRunning(string socketPath, Exception? inner) =>
-        new($"No opendesk admin socket at {socketPath}.  Is `opendesk serve` running?", inner);
 
     private static void ThrowUnlessOk(MsgMap reply, string fallback)
     {

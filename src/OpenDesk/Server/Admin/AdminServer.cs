@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenDesk.Protocol;
@@ -8,9 +7,9 @@ using OpenDesk.Protocol;
 namespace OpenDesk.Server.Admin;
 
 /// <summary>
-/// The admin IPC endpoint of a running server (spec §20): a Unix domain socket, mode 0600, that answers
-/// <c>list</c>, <c>kill</c>, <c>kill_all</c> and our <c>pair</c> extension, one request per connection. Only
-/// the user running serve may talk to it; every other uid is dropped before a byte is read.
+/// The admin IPC of a running server (spec §20): answers <c>list</c>, <c>kill</c>, <c>kill_all</c> and our
+/// <c>pair</c> extension, one request per connection, on whichever <see cref="AdminEndpoint"/> it was started
+/// with. Only the user running serve may talk to it; the endpoint drops every other user before a byte is read.
 /// </summary>
 internal sealed class AdminServer : IAsyncDisposable
 {
@@ -26,20 +25,13 @@ internal sealed class AdminServer : IAsyncDisposable
     /// <summary>A day; longer waits are certainly a typo, and the bound keeps the timer arithmetic in range.</summary>
     private const double MaxPairTimeoutSeconds = 86_400.0;
 
-    private const UnixFileMode SocketMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode HomeMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
-    /// <summary>Connecting to a live server is instant; a probe that hangs means a server too busy to accept.</summary>
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
-
     /// <summary>Bounds dispose when an operation ignores cancellation, so shutdown cannot hang on admin.</summary>
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
-    private readonly Socket _listener;
+    private readonly AdminListener _listener;
     private readonly IAdminOperations _operations;
     private readonly ILogger _logger;
     private readonly TimeSpan _requestTimeout;
-    private readonly uint _ownerUid;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationToken _stoppingToken;
     private readonly ConcurrentDictionary<long, Task> _connections = new();
@@ -47,99 +39,47 @@ internal sealed class AdminServer : IAsyncDisposable
     private long _nextConnectionId;
     private int _disposed;
 
-    private AdminServer(string socketPath, Socket listener, IAdminOperations operations, ILogger logger, TimeSpan requestTimeout)
+    private AdminServer(AdminEndpoint endpoint, AdminListener listener, IAdminOperations operations, ILogger logger, TimeSpan requestTimeout)
     {
-        SocketPath = socketPath;
+        Endpoint = endpoint;
         _listener = listener;
         _operations = operations;
         _logger = logger;
         _requestTimeout = requestTimeout;
-        _ownerUid = PeerCredentials.EffectiveUserId;
         _stoppingToken = _stopping.Token;
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    /// <summary>The absolute path of the bound socket.</summary>
-    public string SocketPath { get; }
+    /// <summary>Where this server listens.</summary>
+    public AdminEndpoint Endpoint { get; }
 
-    /// <inheritdoc cref="StartAsync(string, IAdminOperations, ILogger?, TimeSpan, CancellationToken)"/>
-    public static Task<AdminServer> StartAsync(string socketPath, IAdminOperations operations, ILogger? logger, CancellationToken cancellationToken) =>
-        StartAsync(socketPath, operations, logger, DefaultRequestTimeout, cancellationToken);
+    /// <inheritdoc cref="StartAsync(AdminEndpoint, IAdminOperations, ILogger?, TimeSpan, CancellationToken)"/>
+    public static Task<AdminServer> StartAsync(AdminEndpoint endpoint, IAdminOperations operations, ILogger? logger, CancellationToken cancellationToken) =>
+        StartAsync(endpoint, operations, logger, DefaultRequestTimeout, cancellationToken);
 
     /// <summary>
-    /// Binds the admin socket at <paramref name="socketPath"/> (normally <c>&lt;home&gt;/admin.sock</c>) and starts
-    /// answering. A leftover socket file from a crashed server is replaced; one that a live server still
-    /// answers on makes this throw instead, because unlinking it would silently orphan that server's admin
-    /// channel (the upstream quirk of §20.1). A client gets <paramref name="requestTimeout"/> to deliver its request.
+    /// Claims <paramref name="endpoint"/> (normally <see cref="AdminEndpoint.Of"/> the home) and starts answering;
+    /// see <see cref="AdminEndpoint.ListenAsync"/> for how a live or a crashed previous server is told apart.
+    /// A client gets <paramref name="requestTimeout"/> to deliver its request.
     /// </summary>
-    /// <exception cref="OpenDeskException">Another serve owns the socket, or the socket cannot be created.</exception>
-    /// <remarks>
-    /// A missing parent directory is created with mode 0700. An existing one, normally the opendesk home, is left
-    /// with whatever mode its owner chose: the socket's own 0600 mode and the peer-uid check protect the channel.
-    /// Two servers starting in the same instant could both find a stale file and both unlink it; the loser's
-    /// bind then fails or orphans the winner's socket. Serve also binds its network port, which makes that race
-    /// practically unreachable, so no lock file is taken here.
-    /// </remarks>
+    /// <exception cref="OpenDeskException">Another serve owns the endpoint, or the endpoint cannot be created.</exception>
     public static async Task<AdminServer> StartAsync(
-        string socketPath,
+        AdminEndpoint endpoint,
         IAdminOperations operations,
         ILogger? logger,
         TimeSpan requestTimeout,
         CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(socketPath);
+        ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("the admin Unix socket is not used on Windows; serve's admin channel there is a named pipe (spec §20.1)");
-        }
 
         var log = logger ?? NullLogger.Instance;
-        var path = Path.GetFullPath(socketPath);
-        var endpoint = CreateEndPoint(path);
-
-        var directory = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
-        {
-            Directory.CreateDirectory(directory, HomeMode);
-        }
-
-        await RemoveStaleSocketAsync(path, endpoint, log, cancellationToken).ConfigureAwait(false);
-
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        var bound = false;
-        try
-        {
-            listener.Bind(endpoint);
-            bound = true;
-
-            // Binding creates the file with the umask's mode; connecting needs write permission, so a common
-            // umask (022) already keeps other users out until this chmod, and the uid check covers any other.
-            File.SetUnixFileMode(path, SocketMode);
-            listener.Listen();
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
-        {
-            listener.Dispose();
-            throw new OpenDeskException(AlreadyRunningMessage(path), e);
-        }
-        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
-        {
-            listener.Dispose();
-            if (bound)
-            {
-                TryDelete(path);
-            }
-
-            throw new OpenDeskException($"cannot create the admin socket {path}: {e.Message}", e);
-        }
-
-        log.LogDebug("admin IPC listening on {SocketPath}", path);
-        return new AdminServer(path, listener, operations, log, requestTimeout);
+        var listener = await endpoint.ListenAsync(log, cancellationToken).ConfigureAwait(false);
+        return new AdminServer(endpoint, listener, operations, log, requestTimeout);
     }
 
-    /// <summary>Stops accepting, ends in-flight requests (a pending <c>pair</c> is cancelled) and deletes the socket file.</summary>
+    /// <summary>Stops accepting, ends in-flight requests (a pending <c>pair</c> is cancelled) and releases the endpoint.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -147,9 +87,10 @@ internal sealed class AdminServer : IAsyncDisposable
             return;
         }
 
+        // Accepting honours the token, so the loop ends first and cannot hand the listener a call after its dispose.
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
         await _acceptLoop.ConfigureAwait(false);
+        await _listener.DisposeAsync().ConfigureAwait(false);
 
         var drained = true;
         var pending = _connections.Values.ToArray();
@@ -166,8 +107,6 @@ internal sealed class AdminServer : IAsyncDisposable
             }
         }
 
-        TryDelete(SocketPath);
-
         // Requests that outlived the grace period still hold linked tokens; leave the source to the GC then.
         if (drained)
         {
@@ -175,87 +114,23 @@ internal sealed class AdminServer : IAsyncDisposable
         }
     }
 
-    private static UnixDomainSocketEndPoint CreateEndPoint(string path)
-    {
-        try
-        {
-            return new UnixDomainSocketEndPoint(path);
-        }
-        catch (ArgumentException e)
-        {
-            throw new OpenDeskException(
-                $"admin socket path {path} is too long for a Unix domain socket ({Encoding.UTF8.GetByteCount(path)} bytes); use a shorter --home",
-                e);
-        }
-    }
-
-    private static string AlreadyRunningMessage(string path) =>
-        $"another opendesk serve is already running with this home (admin socket {path} is live)";
-
-    /// <summary>Removes a socket file no server listens on any more; refuses when one still does.</summary>
-    private static async Task RemoveStaleSocketAsync(string path, UnixDomainSocketEndPoint endpoint, ILogger logger, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(path))
-        {
-            return;
-        }
-
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(ProbeTimeout);
-        try
-        {
-            await probe.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            logger.LogInformation("removing stale admin socket {SocketPath} left by a server that is no longer running", path);
-            TryDelete(path);
-            return;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new OpenDeskException(AlreadyRunningMessage(path));
-        }
-        catch (SocketException e)
-        {
-            throw new OpenDeskException(
-                $"cannot tell whether admin socket {path} belongs to a running opendesk serve ({e.Message}); remove it if no serve is running",
-                e);
-        }
-
-        throw new OpenDeskException(AlreadyRunningMessage(path));
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Nothing useful to do: a leftover file is detected as stale and replaced by the next start.
-        }
-    }
-
     private async Task AcceptLoopAsync()
     {
         while (!_stoppingToken.IsCancellationRequested)
         {
-            Socket client;
+            Stream client;
             try
             {
                 client = await _listener.AcceptAsync(_stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (_stoppingToken.IsCancellationRequested && e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (_stoppingToken.IsCancellationRequested && e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
             {
                 return;
             }
-            catch (SocketException e)
+            catch (Exception e) when (e is SocketException or IOException)
             {
                 // Typically out of file descriptors; back off rather than spin, and keep serving once it clears.
-                _logger.LogWarning(e, "admin IPC accept failed on {SocketPath}", SocketPath);
+                _logger.LogWarning(e, "admin IPC accept failed on {Endpoint}", Endpoint);
                 try
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(100), _stoppingToken).ConfigureAwait(false);
@@ -270,7 +145,7 @@ internal sealed class AdminServer : IAsyncDisposable
             catch (Exception e)
             {
                 // Not a transient accept failure; stop accepting but leave the daemon and its sessions running.
-                _logger.LogError(e, "admin IPC stopped accepting on {SocketPath}", SocketPath);
+                _logger.LogError(e, "admin IPC stopped accepting on {Endpoint}", Endpoint);
                 return;
             }
 
@@ -281,47 +156,34 @@ internal sealed class AdminServer : IAsyncDisposable
         }
     }
 
-    /// <summary>One connection: check the uid, read one request, answer once, close. Never throws.</summary>
-    private async Task ServeConnectionAsync(Socket socket)
+    /// <summary>One connection: read one request, answer once, close. Never throws.</summary>
+    private async Task ServeConnectionAsync(Stream stream)
     {
-        using (socket)
+        await using (stream.ConfigureAwait(false))
         {
             try
             {
-                var peerUid = PeerCredentials.PeerUserId(socket);
-                if (peerUid != _ownerUid)
+                object? request;
+                try
                 {
-                    _logger.LogWarning(
-                        "refused an admin connection from uid {PeerUid}: only uid {OwnerUid}, the user running serve, may use {SocketPath}",
-                        peerUid, _ownerUid, SocketPath);
+                    request = await ReadRequestAsync(stream).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_stoppingToken.IsCancellationRequested)
+                {
+                    _logger.LogDebug("admin client sent no complete request within {Timeout}", _requestTimeout);
+                    await TryReplyAsync(stream, AdminFrame.Error($"no complete admin request within {PyRepr.FormatFloat(_requestTimeout.TotalSeconds)}s")).ConfigureAwait(false);
+                    return;
+                }
+                catch (OpenDeskException e)
+                {
+                    // Oversized or undecodable request: say why, so a hand-written client can be fixed.
+                    _logger.LogDebug("rejected admin request: {Error}", e.Message);
+                    await TryReplyAsync(stream, AdminFrame.Error(e.Message)).ConfigureAwait(false);
                     return;
                 }
 
-                var stream = new NetworkStream(socket, ownsSocket: false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    object? request;
-                    try
-                    {
-                        request = await ReadRequestAsync(stream).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (!_stoppingToken.IsCancellationRequested)
-                    {
-                        _logger.LogDebug("admin client sent no complete request within {Timeout}", _requestTimeout);
-                        await TryReplyAsync(stream, AdminFrame.Error($"no complete admin request within {PyRepr.FormatFloat(_requestTimeout.TotalSeconds)}s")).ConfigureAwait(false);
-                        return;
-                    }
-                    catch (OpenDeskException e)
-                    {
-                        // Oversized or undecodable request: say why, so a hand-written client can be fixed.
-                        _logger.LogDebug("rejected admin request: {Error}", e.Message);
-                        await TryReplyAsync(stream, AdminFrame.Error(e.Message)).ConfigureAwait(false);
-                        return;
-                    }
-
-                    var response = await DispatchAsync(request, stream).ConfigureAwait(false);
-                    await TryReplyAsync(stream, response).ConfigureAwait(false);
-                }
+                var response = await DispatchAsync(request, stream).ConfigureAwait(false);
+                await TryReplyAsync(stream, response).ConfigureAwait(false);
             }
             catch (Exception e) when (e is EndOfStreamException or IOException or SocketException or ObjectDisposedException)
             {
