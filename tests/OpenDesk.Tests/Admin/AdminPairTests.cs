@@ -101,10 +101,12 @@ public class AdminPairTests
         Assert.Equal("a pairing window is already open", ex.Message);
     }
 
-    [UnixFact]
-    public async Task A_pending_pair_announces_the_port_does_not_block_other_requests_and_closes_when_the_client_hangs_up()
+    [UnixTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_pending_pair_announces_the_port_does_not_block_other_requests_and_closes_when_the_client_hangs_up(bool onNamedPipe)
     {
-        await using var fx = new AdminFixture();
+        await using var fx = onNamedPipe ? AdminFixture.OnNamedPipe() : new AdminFixture();
         var windowOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var windowClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         fx.Operations.Pair = async (_, timeout, cancellationToken) =>

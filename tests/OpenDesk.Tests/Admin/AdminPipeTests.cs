@@ -236,41 +236,6 @@ public class AdminPipeTests
     }
 
     [Fact]
-    public async Task A_pair_through_the_client_announces_the_port_and_closes_the_window_when_the_client_hangs_up()
-    {
-        await using var fx = AdminFixture.OnNamedPipe();
-        var windowOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var windowClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        fx.Operations.Pair = async (_, timeout, cancellationToken) =>
-        {
-            windowOpen.SetResult();
-            try
-            {
-                await Task.Delay(timeout, cancellationToken);
-            }
-            finally
-            {
-                windowClosed.SetResult();
-            }
-
-            throw new TimeoutException();
-        };
-        fx.Operations.Port = 9555;
-        await fx.StartAsync();
-        using var ctrlC = new CancellationTokenSource();
-        var announcedPort = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        var pairing = AdminClient.PairAsync(fx.Endpoint, "123456", TimeSpan.FromSeconds(300), announcedPort.SetResult, ctrlC.Token);
-        await windowOpen.Task.WaitAsync(AdminFixture.Patience);
-        Assert.Equal(9555, await announcedPort.Task.WaitAsync(AdminFixture.Patience));
-        Assert.False(pairing.IsCompleted);
-        await ctrlC.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pairing);
-        await windowClosed.Task.WaitAsync(AdminFixture.Patience);
-    }
-
-    [Fact]
     public async Task A_pair_timeout_reaches_the_client_over_the_pipe()
     {
         await using var fx = AdminFixture.OnNamedPipe();

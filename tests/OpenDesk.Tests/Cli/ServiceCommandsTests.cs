@@ -254,42 +254,19 @@ public sealed class ServiceCommandsTests : IDisposable
         Assert.Empty(OutputLines());
     }
 
-    [Fact]
-    public void Systemd_uninstall_disables_the_unit_removes_it_and_reloads()
+    [Theory]
+    [InlineData("systemd", "systemctl --user disable --now opendesk.service|systemctl --user daemon-reload")]
+    [InlineData("launchd", "launchctl bootout gui/501/dev.opendesk.serve")]
+    [InlineData("schtasks", "schtasks /End /TN opendesk|schtasks /Delete /TN opendesk /F")]
+    public void Uninstall_stops_the_service_removes_its_definition_and_tells_the_manager(string platform, string expectedCommands)
     {
-        var manager = Manager("systemd");
+        var manager = Manager(platform);
         manager.Write(Serve);
 
         Assert.Equal(0, ServiceCommands.Uninstall(manager, Record, _output));
 
         Assert.False(File.Exists(manager.DefinitionPath));
-        Assert.Equal(["systemctl --user disable --now opendesk.service", "systemctl --user daemon-reload"], _commands);
-        Assert.Equal(["✓ Service uninstalled."], OutputLines());
-    }
-
-    [Fact]
-    public void Launchd_uninstall_boots_the_job_out_and_removes_the_plist()
-    {
-        var manager = Manager("launchd");
-        manager.Write(Serve);
-
-        Assert.Equal(0, ServiceCommands.Uninstall(manager, Record, _output));
-
-        Assert.False(File.Exists(manager.DefinitionPath));
-        Assert.Equal(["launchctl bootout gui/501/dev.opendesk.serve"], _commands);
-        Assert.Equal(["✓ Service uninstalled."], OutputLines());
-    }
-
-    [Fact]
-    public void Schtasks_uninstall_ends_and_deletes_the_task_and_removes_its_definition()
-    {
-        var manager = Manager("schtasks");
-        manager.Write(Serve);
-
-        Assert.Equal(0, ServiceCommands.Uninstall(manager, Record, _output));
-
-        Assert.False(File.Exists(manager.DefinitionPath));
-        Assert.Equal(["schtasks /End /TN opendesk", "schtasks /Delete /TN opendesk /F"], _commands);
+        Assert.Equal(expectedCommands.Split('|'), _commands);
         Assert.Equal(["✓ Service uninstalled."], OutputLines());
     }
 
