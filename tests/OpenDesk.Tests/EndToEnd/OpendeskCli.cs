@@ -49,7 +49,10 @@ internal static class OpendeskCli
 
     private static Process Start(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(Launcher.Value)
+        // A runner started in the background (CI, nohup, `cmd &`) ignores SIGINT and SIGQUIT, and children inherit
+        // that. Reset them, so a test's Ctrl-C reaches opendesk as it would from a terminal; env then execs the
+        // launcher, which execs dotnet, so the process id stays opendesk's own.
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -58,6 +61,8 @@ internal static class OpendeskCli
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        info.ArgumentList.Add("--default-signal=INT,QUIT");
+        info.ArgumentList.Add(Launcher.Value);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
