@@ -139,10 +139,12 @@ public class AdminPairTests
         await windowClosed.Task.WaitAsync(AdminFixture.Patience);
     }
 
-    [UnixFact]
-    public async Task Shutdown_closes_a_pending_pairing_window()
+    [UnixTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Shutdown_closes_a_pending_pairing_window_and_releases_the_endpoint(bool onNamedPipe)
     {
-        await using var fx = new AdminFixture();
+        await using var fx = onNamedPipe ? AdminFixture.OnNamedPipe() : new AdminFixture();
         var windowOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         fx.Operations.Pair = async (_, timeout, cancellationToken) =>
         {
@@ -157,6 +159,7 @@ public class AdminPairTests
         await server.DisposeAsync().AsTask().WaitAsync(AdminFixture.Patience);
 
         var ex = await Assert.ThrowsAsync<OpenDeskException>(() => pairing.WaitAsync(AdminFixture.Patience));
-        Assert.Contains("closed the admin connection without a reply", ex.Message, StringComparison.Ordinal);
+        Assert.Equal($"opendesk serve closed the admin connection without a reply ({fx.Endpoint})", ex.Message);
+        Assert.False(File.Exists(onNamedPipe ? AdminFixture.PipeSocketPath(fx.PipeName!) : fx.SocketPath));
     }
 }

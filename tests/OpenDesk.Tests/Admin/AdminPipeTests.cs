@@ -247,31 +247,6 @@ public class AdminPipeTests
         Assert.Equal("no peer paired within 2.5s.", ex.Message);
     }
 
-    [Fact]
-    public async Task Shutdown_closes_a_pending_pairing_window_on_the_pipe()
-    {
-        await using var fx = AdminFixture.OnNamedPipe();
-        var windowOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        fx.Operations.Pair = async (_, timeout, cancellationToken) =>
-        {
-            windowOpen.SetResult();
-            await Task.Delay(timeout, cancellationToken);
-            throw new TimeoutException();
-        };
-        var server = await fx.StartAsync();
-
-        var pairing = AdminClient.PairAsync(fx.Endpoint, "123456", TimeSpan.FromSeconds(300), _ => { }, CancellationToken.None);
-        await windowOpen.Task.WaitAsync(AdminFixture.Patience);
-        await server.DisposeAsync().AsTask().WaitAsync(AdminFixture.Patience);
-
-        var ex = await Assert.ThrowsAsync<OpenDeskException>(() => pairing.WaitAsync(AdminFixture.Patience));
-        Assert.Equal($@"opendesk serve closed the admin connection without a reply (admin pipe \\.\pipe\{fx.PipeName})", ex.Message);
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.False(File.Exists(AdminFixture.PipeSocketPath(fx.PipeName!)));
-        }
-    }
-
     private static async Task<byte[]> SendRawAsync(AdminFixture fx, byte[] bytes)
     {
         await using var stream = await fx.ConnectRawStreamAsync();
