@@ -87,29 +87,26 @@ internal sealed class NamedPipeAdminEndpoint : AdminEndpoint
             await pipe.ConnectAsync(ConnectTimeout, cancellationToken).ConfigureAwait(false);
             return pipe;
         }
-        catch (TimeoutException e)
+        catch (Exception e)
         {
             await pipe.DisposeAsync().ConfigureAwait(false);
-            throw NotRunning(e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            await pipe.DisposeAsync().ConfigureAwait(false);
-            throw new OpenDeskException(
-                $"the {this} belongs to another user; run this command as the user running opendesk serve ({e.Message})",
-                e);
-        }
-        catch (IOException e)
-        {
-            await pipe.DisposeAsync().ConfigureAwait(false);
-            throw new OpenDeskException($"cannot connect to the opendesk {this}: {e.Message}", e);
-        }
-        catch
-        {
-            await pipe.DisposeAsync().ConfigureAwait(false);
+            if (ExplainConnectFailure(e) is { } explained)
+            {
+                throw explained;
+            }
+
             throw;
         }
     }
+
+    private OpenDeskException? ExplainConnectFailure(Exception e) => e switch
+    {
+        TimeoutException => NotRunning(e),
+        UnauthorizedAccessException => new OpenDeskException(
+            $"the {this} belongs to another user; run this command as the user running opendesk serve ({e.Message})", e),
+        IOException => new OpenDeskException($"cannot connect to the opendesk {this}: {e.Message}", e),
+        _ => null,
+    };
 
     /// <summary>
     /// Only a probe tells a live server apart: unlike a socket file, a Windows pipe vanishes with its server, and

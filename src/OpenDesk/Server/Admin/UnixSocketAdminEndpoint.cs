@@ -101,16 +101,14 @@ internal sealed class UnixSocketAdminEndpoint : AdminEndpoint
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(Address), cancellationToken).ConfigureAwait(false);
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
-        {
-            // A socket file with nobody listening is what a crashed serve leaves behind.
-            socket.Dispose();
-            throw NotRunning(e);
-        }
         catch (SocketException e)
         {
             socket.Dispose();
-            throw new OpenDeskException($"cannot connect to the opendesk admin socket at {Address}: {e.Message}", e);
+
+            // A socket file with nobody listening is what a crashed serve leaves behind.
+            throw e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable
+                ? NotRunning(e)
+                : new OpenDeskException($"cannot connect to the opendesk admin socket at {Address}: {e.Message}", e);
         }
         catch
         {
