@@ -139,9 +139,17 @@ internal static class ServiceCommands
                 return false;
             }
 
-            process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            return process.WaitForExit(30_000) && process.ExitCode == 0;
+            // Drained together and in the background: reading one pipe to its end first could block on a manager
+            // that fills the other, and would wait for exit itself, leaving the time limit below without effect.
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(30_000))
+            {
+                process.Kill(entireProcessTree: true);
+                return false;
+            }
+
+            return process.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception)
         {
