@@ -5,7 +5,7 @@ using OpenDesk.Protocol;
 namespace OpenDesk.Tests;
 
 /// <summary>
-/// Finds <c>shared/protocol/vectors</c> (beside the repository root) and turns the vectors' JSON notation
+/// Finds the repository's <c>docs/protocol/vectors</c> and turns the vectors' JSON notation
 /// into msgpack tree values: objects are maps in wire order, <c>{"$bin": hex}</c> is bin, a number with a
 /// fraction or exponent is a float64.
 /// </summary>
@@ -73,15 +73,13 @@ internal static class VectorFiles
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            foreach (var candidate in new[] { System.IO.Path.Combine(dir.FullName, "shared", "protocol", "vectors"), System.IO.Path.Combine(dir.FullName, "..", "shared", "protocol", "vectors") })
+            var candidate = System.IO.Path.Combine(dir.FullName, "docs", "protocol", "vectors");
+            if (System.IO.Directory.Exists(candidate))
             {
-                if (System.IO.Directory.Exists(candidate))
-                {
-                    return System.IO.Path.GetFullPath(candidate);
-                }
+                return candidate;
             }
         }
 
-        throw new DirectoryNotFoundException("shared/protocol/vectors not found beside the repository root");
+        throw new DirectoryNotFoundException("docs/protocol/vectors not found above the test assembly");
     }
 }
