@@ -22,16 +22,26 @@ internal sealed class ProcessRunner
     /// <summary>How long a killed tree gets to release its pipes before we stop waiting for EOF.</summary>
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
 
+    /// <summary>Commands that may run at once: each holds processes, pipes and up to two output buffers.</summary>
+    public const int DefaultMaxConcurrent = 16;
+
     /// <summary>Timeouts beyond this (about 46 days) are treated as none; Task.WaitAsync cannot wait longer.</summary>
     private const double MaxTimeoutSeconds = 4_000_000;
 
-    public ProcessRunner(long outputLimit = DefaultOutputLimit)
+    private readonly SemaphoreSlim _slots;
+
+    public ProcessRunner(long outputLimit = DefaultOutputLimit, int maxConcurrent = DefaultMaxConcurrent)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputLimit);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxConcurrent);
         OutputLimit = outputLimit;
+        MaxConcurrent = maxConcurrent;
+        _slots = new SemaphoreSlim(maxConcurrent, maxConcurrent);
     }
 
     public long OutputLimit { get; }
+
+    public int MaxConcurrent { get; }
 
     /// <summary>Runs <paramref name="command"/> with <c>/bin/sh -c</c>.</summary>
     public Task<CompletedCommand> ShellAsync(
@@ -68,7 +78,26 @@ internal sealed class ProcessRunner
         ValidateCwd(cwd);
         environment.TryGetValue("PATH", out var searchPath);
         var program = ProgramPath.Resolve(argv[0], searchPath, cwd);
+        if (!_slots.Wait(0, CancellationToken.None))
+        {
+            throw new ProtocolException(ErrorCodes.Internal,
+                $"too many commands running: at most {MaxConcurrent} run at once; wait for one to finish and try again");
+        }
 
+        try
+        {
+            return await RunAsync(program, argv, limit, timeout, cwd, environment, stdin, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task<CompletedCommand> RunAsync(
+        string program, IReadOnlyList<string> argv, TimeSpan? limit, double? timeout, string? cwd, Dictionary<string, string> environment, byte[]? stdin,
+        CancellationToken cancellationToken)
+    {
         var stopwatch = Stopwatch.StartNew();
         using var child = ChildProcess.Start(program, argv, environment, cwd, pipeInput: stdin is not null, captureOutput: true);
         var stdout = Capture(child.Output!, "stdout", child);
