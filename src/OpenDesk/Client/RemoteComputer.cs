@@ -257,7 +257,10 @@ public sealed partial class RemoteComputer : IAsyncDisposable
         var transport = await WebSocketConnector.ConnectAsync(uri, options.ToTransportOptions(), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         try
         {
+            // Whatever answers at that address is a stranger until the handshake proves its key.
+            transport.MaxMessageBytes = HandshakeMessage.MaxMessageBytes;
             var keys = await HandshakeDeadline.RunAsync(ct => handshake(transport, ct), options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+            transport.MaxMessageBytes = options.MaxMessageBytes;
             return new Peer(new SecureChannel(transport, keys));
         }
         catch

@@ -24,6 +24,9 @@ internal sealed class ActiveSession
 
     public string Id => Info.Id;
 
+    /// <summary>Completes once the connection is closed and none of the controller's requests runs any more.</summary>
+    public Task Drained => Peer.HandlersDrained;
+
     public void MarkHelloSent() => _helloSent.TrySetResult();
 
     /// <summary>

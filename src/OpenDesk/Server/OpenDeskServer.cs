@@ -18,7 +18,8 @@ namespace OpenDesk.Server;
 /// </summary>
 public sealed class OpenDeskServer : IAsyncDisposable
 {
-    private static readonly TimeSpan BusyDrainTimeout = TimeSpan.FromSeconds(2);
+    // How long a new controller waits for the cancelled calls of the one it replaces to finish.
+    private static readonly TimeSpan HandoverDrainTimeout = TimeSpan.FromSeconds(10);
 
     private readonly ServerOptions _options;
     private readonly ILogger _logger;
@@ -73,7 +74,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
             }
 
             server._listener = await WebSocketServer.StartAsync(
-                options.Host, options.Port, options.ToTransportOptions(), server.HandleConnectionAsync, options.LoggerFactory, cancellationToken).ConfigureAwait(false);
+                options.Host, options.Port, options.ToTransportOptions(), options.ConnectionLimits, server.HandleConnectionAsync, options.LoggerFactory, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -194,22 +195,25 @@ public sealed class OpenDeskServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task HandleConnectionAsync(IMessageTransport transport, CancellationToken connectionAborted)
+    private async Task HandleConnectionAsync(IMessageTransport transport, ConnectionTicket ticket, CancellationToken connectionAborted)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(connectionAborted, _stopping.Token);
         var cancellationToken = linked.Token;
         var remoteAddress = transport.RemoteAddress;
         _logger.LogDebug("connection from {Remote}", remoteAddress);
 
-        (SessionKeys Keys, HandshakeMode Mode, PairingWindow? Window) handshake;
+        // A stranger gets a few KiB per message until it has proven its key.
+        transport.MaxMessageBytes = HandshakeMessage.MaxMessageBytes;
+        AuthenticatedConnection connection;
         try
         {
-            handshake = await HandshakeDeadline.RunAsync(ct => RunHandshakeAsync(transport, ct), _options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+            connection = await HandshakeDeadline.RunAsync(ct => AuthenticateAsync(transport, ct), _options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (AuthenticationException ex)
         {
             _logger.LogWarning("handshake from {Remote} failed: {Reason}", remoteAddress, ex.Message);
             _audit?.SessionRejected("", "", remoteAddress, $"auth_failed: {ex.Reason}");
+            ticket.HandshakeFailed();
             await transport.CloseAsync(TransportCloseStatus.Normal).ConfigureAwait(false);
             return;
         }
@@ -219,20 +223,69 @@ public sealed class OpenDeskServer : IAsyncDisposable
             if (!_stopping.IsCancellationRequested)
             {
                 _audit?.SessionRejected("", "", remoteAddress, $"handshake_error: {ex.Message}");
+                ticket.HandshakeFailed();
             }
 
             await transport.CloseAsync(TransportCloseStatus.GoingAway).ConfigureAwait(false);
             return;
         }
 
-        var peerKeyHex = Convert.ToHexStringLower(handshake.Keys.PeerStaticPublic);
+        ticket.Authenticated();
+        transport.MaxMessageBytes = _options.MaxMessageBytes;
+        await ServeAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the handshake and reads the client's HELLO. Only a HELLO that decrypts proves the client holds the static
+    /// key it presented (an <c>auth_hello</c> carries just the public half, which anyone may have seen), so until
+    /// then the connection takes no part in the single-controller decision and can evict nobody.
+    /// </summary>
+    private async Task<AuthenticatedConnection> AuthenticateAsync(IMessageTransport transport, CancellationToken cancellationToken)
+    {
+        var (keys, window) = await RunHandshakeAsync(transport, cancellationToken).ConfigureAwait(false);
+        var channel = new SecureChannel(transport, keys);
+        HelloFrame hello;
+        try
+        {
+            hello = await Peer.ReceiveHelloAsync(channel, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ProtocolException or ConnectionClosedException)
+        {
+            window?.RecordFailedAttempt(transport.RemoteAddress);
+            throw new AuthenticationException(AuthFailureReason.Protocol, $"client did not prove its static key: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException)
+        {
+            window?.RecordFailedAttempt(transport.RemoteAddress);
+            throw;
+        }
+
+        if (window is not null && !window.TryClaim())
+        {
+            await channel.CloseAsync().ConfigureAwait(false);
+            throw new AuthenticationException(AuthFailureReason.Protocol, "the pairing window closed before this attempt finished");
+        }
+
+        if (window is not null)
+        {
+            var stored = _trust.Add(keys.PeerStaticPublic, "", PeerRole.Controller);
+            _logger.LogInformation("paired controller {Name} ({Fingerprint})", stored.Name, stored.Fingerprint);
+        }
+
+        return new AuthenticatedConnection(channel, hello, window);
+    }
+
+    private async Task ServeAsync(AuthenticatedConnection connection, CancellationToken cancellationToken)
+    {
+        var channel = connection.Channel;
+        var remoteAddress = channel.RemoteAddress;
+        var peerKeyHex = Convert.ToHexStringLower(channel.PeerStaticPublic);
         var peerName = _trust.FindByKey(peerKeyHex)?.Name ?? "";
-        var channel = new SecureChannel(transport, handshake.Keys);
-        var mode = handshake.Mode == HandshakeMode.Pair ? SessionInfo.PairMode : SessionInfo.ServeMode;
+        var mode = connection.Window is null ? SessionInfo.ServeMode : SessionInfo.PairMode;
         var info = new SessionInfo(
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), peerName, peerKeyHex, remoteAddress,
             Wire.Now(), mode);
-        await using var peer = new Peer(channel, null, new SessionDispatcher(_dispatcher, _options.Policy, _audit, info));
+        await using var peer = new Peer(channel, new PeerOptions { MaxConcurrentHandlers = _options.MaxCallsInFlight }, new SessionDispatcher(_dispatcher, _options.Policy, _audit, info));
         var session = new ActiveSession(info, peer);
 
         var registration = _registry.TryRegister(session);
@@ -242,7 +295,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
                 Label(peerName, peerKeyHex), Fingerprint.Colon(peerKeyHex), remoteAddress, registration.BusyNames);
             _audit?.SessionRejected(peerName, peerKeyHex, remoteAddress, $"busy: {registration.BusyNames}");
             await RejectBusyAsync(channel, registration.BusyMessage).ConfigureAwait(false);
-            handshake.Window?.Succeed(Outcome(peerName, peerKeyHex));
+            connection.Window?.Succeed(Outcome(peerName, peerKeyHex));
             return;
         }
 
@@ -252,22 +305,29 @@ public sealed class OpenDeskServer : IAsyncDisposable
             await old.EvictAsync("admin_disconnect").ConfigureAwait(false);
         }
 
+        // Nothing the previous controller asked for may still run once this one is served.
+        if (await Task.WhenAny(registration.PreviousDrained, Task.Delay(HandoverDrainTimeout, cancellationToken)).ConfigureAwait(false) != registration.PreviousDrained)
+        {
+            _logger.LogWarning("the previous session's calls did not finish within {Seconds} s after it was cancelled; serving {Peer} anyway",
+                HandoverDrainTimeout.TotalSeconds, Label(peerName, peerKeyHex));
+        }
+
         _logger.LogInformation("session {Id} opened: {Peer} ({Fingerprint}) from {Remote}, mode {Mode}",
             info.Id, Label(peerName, peerKeyHex), Fingerprint.Colon(peerKeyHex), remoteAddress, mode);
         _audit?.SessionOpened(info);
         var closeReason = "";
         try
         {
-            var helloTask = peer.StartAsync(ServerHello(), cancellationToken);
+            var helloTask = peer.StartAsync(ServerHello(), connection.ClientHello, cancellationToken);
             session.MarkHelloSent();
             await helloTask.ConfigureAwait(false);
-            handshake.Window?.Succeed(Outcome(peerName, peerKeyHex));
+            connection.Window?.Succeed(Outcome(peerName, peerKeyHex));
             var reason = await peer.Closed.WaitAsync(cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("session {Id} of {Peer} closed: {Reason}", info.Id, Label(peerName, peerKeyHex), reason.Message);
         }
         catch (Exception ex) when (ex is ProtocolException or ConnectionClosedException or OperationCanceledException)
         {
-            handshake.Window?.Succeed(Outcome(peerName, peerKeyHex));
+            connection.Window?.Succeed(Outcome(peerName, peerKeyHex));
             if (peer.RemoteHello is null && ex is not OperationCanceledException)
             {
                 closeReason = $"error: {ex.Message}";
@@ -287,7 +347,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
     /// Tells a pairing attempt from an authentication by its first message, so a daemon with an open pairing
     /// window keeps serving its paired controllers (upstream treats every connection as pairing then).
     /// </summary>
-    private async Task<(SessionKeys, HandshakeMode, PairingWindow?)> RunHandshakeAsync(IMessageTransport transport, CancellationToken cancellationToken)
+    private async Task<(SessionKeys Keys, PairingWindow? Window)> RunHandshakeAsync(IMessageTransport transport, CancellationToken cancellationToken)
     {
         var window = CurrentPairingWindow();
         string[] accepted = window is null
@@ -298,31 +358,22 @@ public sealed class OpenDeskServer : IAsyncDisposable
         if (first["kind"] is HandshakeMessage.AuthHello)
         {
             var keys = await AuthHandshake.RunServerAsync(transport, _staticKey, first, key => _trust.IsTrustedController(key), cancellationToken).ConfigureAwait(false);
-            return (keys, HandshakeMode.Auth, null);
-        }
-
-        if (!window!.TryBeginAttempt())
-        {
-            throw new AuthenticationException(AuthFailureReason.Protocol, "another pairing handshake is in progress");
+            return (keys, null);
         }
 
         try
         {
-            var keys = await PairingHandshake.RunServerAsync(transport, _staticKey, window.Psk, first, cancellationToken).ConfigureAwait(false);
-            var stored = _trust.Add(keys.PeerStaticPublic, "", PeerRole.Controller);
-            _logger.LogInformation("paired controller {Name} ({Fingerprint})", stored.Name, stored.Fingerprint);
-            return (keys, HandshakeMode.Pair, window);
+            var keys = await PairingHandshake.RunServerAsync(transport, _staticKey, window!.Psk, first, cancellationToken).ConfigureAwait(false);
+            return (keys, window);
         }
-        catch (AuthenticationException)
+        catch (Exception ex) when (ex is AuthenticationException or OperationCanceledException)
         {
-            // A client with the wrong code gives up before pair_finish, so the server mostly sees a close,
-            // not a failed proof: every failed attempt after our offer counts toward burning the code.
-            window.RecordFailedAttempt();
+            // A client with the wrong code gives up before pair_finish, so the server mostly sees a close, not a
+            // failed proof; a stalled attempt runs into the deadline. Either way it was a guess, and it counts.
+            var failures = window!.RecordFailedAttempt(transport.RemoteAddress);
+            _logger.LogWarning("pairing attempt from {Remote} failed ({Failures} of {Max}): {Message}",
+                transport.RemoteAddress, failures, PairingWindow.MaxFailedAttempts, ex.Message);
             throw;
-        }
-        finally
-        {
-            window.EndAttempt();
         }
     }
 
@@ -334,15 +385,16 @@ public sealed class OpenDeskServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The busy flow of spec §9.5: our HELLO with the error, drain their HELLO for up to 2 s, close.</summary>
+    /// <summary>
+    /// The busy flow of spec §9.5: our HELLO with the error, then close. Their HELLO was already read (it proved
+    /// their key), so the drain step is done; the close handshake gives them the time to read ours.
+    /// </summary>
     private static async Task RejectBusyAsync(SecureChannel channel, string message)
     {
         try
         {
             var hello = new HelloFrame(HelloFrame.ServerRole, "", new MsgMap(), new MsgMap(), new ErrorInfo(ErrorCodes.Busy, message));
             await channel.SendAsync(hello).ConfigureAwait(false);
-            using var drain = new CancellationTokenSource(BusyDrainTimeout);
-            await channel.ReceiveAsync(drain.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OpenDeskException or OperationCanceledException)
         {
@@ -381,4 +433,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
 
         public Task<PairingOutcome> PairAsync(string code, TimeSpan timeout, CancellationToken cancellationToken) => server.PairAsync(code, timeout, cancellationToken);
     }
+
+    /// <summary>A connection whose client proved its key: the channel, its HELLO, and the pairing window it used, if any.</summary>
+    private sealed record AuthenticatedConnection(SecureChannel Channel, HelloFrame ClientHello, PairingWindow? Window);
 }

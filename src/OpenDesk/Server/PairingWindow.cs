@@ -3,17 +3,19 @@ using OpenDesk.Session;
 namespace OpenDesk.Server;
 
 /// <summary>
-/// An open invitation to pair with one code (spec §6.7). One pairing handshake runs at a time; a wrong code
-/// does not close the window, but after <see cref="MaxFailedAttempts"/> of them the code is burned so it
-/// cannot be brute-forced from a million guesses.
+/// An open invitation to pair with one code (spec §6.7). Attempts may run side by side, so a stalled one cannot
+/// keep the legitimate controller out; every attempt that got the server's offer and did not finish with a
+/// proven code counts as wrong (a wrong code, an abort, a stall), and after <see cref="MaxFailedAttempts"/> of
+/// them the code is burned. The first attempt that succeeds closes the window for every other.
 /// </summary>
 internal sealed class PairingWindow
 {
     public const int MaxFailedAttempts = 5;
 
     private readonly TaskCompletionSource<PairingOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _failedAttempts;
-    private int _busy;
+    private readonly Lock _lock = new();
+    private readonly List<string> _failedSources = [];
+    private int _claimed;
 
     public PairingWindow(string code, DateTimeOffset expiresAt)
     {
@@ -27,20 +29,36 @@ internal sealed class PairingWindow
 
     public Task<PairingOutcome> Outcome => _outcome.Task;
 
-    public bool IsOpen(DateTimeOffset now) => !_outcome.Task.IsCompleted && now < ExpiresAt;
+    public bool IsOpen(DateTimeOffset now) => !_outcome.Task.IsCompleted && Volatile.Read(ref _claimed) == 0 && now < ExpiresAt;
 
-    /// <summary>Claims the single pairing slot; false when another pairing handshake is in progress.</summary>
-    public bool TryBeginAttempt() => Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
+    /// <summary>
+    /// Claims the window for an attempt that proved the code; false when another attempt already did, or the
+    /// window closed meanwhile. Only the claimant stores its key and reports success.
+    /// </summary>
+    public bool TryClaim() => !_outcome.Task.IsCompleted && Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
 
-    public void EndAttempt() => Volatile.Write(ref _busy, 0);
-
-    public void RecordFailedAttempt()
+    /// <summary>Counts a failed attempt from <paramref name="remoteAddress"/>; returns how many failed so far.</summary>
+    public int RecordFailedAttempt(string remoteAddress)
     {
-        if (Interlocked.Increment(ref _failedAttempts) >= MaxFailedAttempts)
+        string? burned = null;
+        int failures;
+        lock (_lock)
         {
-            _outcome.TrySetException(new OpenDeskException(
-                $"pairing code burned after {MaxFailedAttempts} failed attempts. Run `opendesk pair` again for a new code."));
+            _failedSources.Add(Transport.RemoteAddress.HostOf(remoteAddress));
+            failures = _failedSources.Count;
+            if (failures == MaxFailedAttempts)
+            {
+                var sources = string.Join(", ", _failedSources.GroupBy(s => s).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} ×{g.Count()}"));
+                burned = $"pairing code burned after {MaxFailedAttempts} failed attempts (from {sources}). Run `opendesk pair` again for a new code.";
+            }
         }
+
+        if (burned is not null)
+        {
+            _outcome.TrySetException(new OpenDeskException(burned));
+        }
+
+        return failures;
     }
 
     public void Succeed(PairingOutcome outcome) => _outcome.TrySetResult(outcome);

@@ -11,7 +11,7 @@ public sealed class ServerOptions
     public const int DefaultPort = 8423;
 
     /// <summary>Default time within which a controller that vanished without closing loses its slot.</summary>
-    public static readonly TimeSpan DefaultLivenessTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultLivenessTimeout = TimeSpan.FromSeconds(10);
 
     public required OpenDeskHome Home { get; init; }
 
@@ -28,12 +28,19 @@ public sealed class ServerOptions
 
     /// <summary>
     /// Upper bound for detecting a controller that vanished without closing (network gone, process frozen):
-    /// pings go out every third of it and a missing pong aborts the connection after half of it.
+    /// pings go out after a quarter of it without traffic, and a controller silent for three quarters of it, and
+    /// not taking our data either, is dropped. A live controller busy receiving a long result is never dropped.
     /// </summary>
     public TimeSpan LivenessTimeout { get; init; } = DefaultLivenessTimeout;
 
-    /// <summary>Largest message accepted from a controller.</summary>
+    /// <summary>Largest message accepted from an authenticated controller.</summary>
     public long MaxMessageBytes { get; init; } = TransportOptions.DefaultMaxMessageBytes;
+
+    /// <summary>Caps and penalties for connections that have not authenticated yet.</summary>
+    public ConnectionLimits ConnectionLimits { get; init; } = new();
+
+    /// <summary>Requests one controller may have running at once; more are answered with an error at once.</summary>
+    public int MaxCallsInFlight { get; init; } = 128;
 
     /// <summary>Serve the admin IPC (<c>&lt;home&gt;/admin.sock</c>, or a named pipe on Windows).</summary>
     public bool EnableAdmin { get; init; } = true;
@@ -49,7 +56,9 @@ public sealed class ServerOptions
     internal TransportOptions ToTransportOptions() => new()
     {
         MaxMessageBytes = MaxMessageBytes,
-        KeepAliveInterval = LivenessTimeout / 3,
-        KeepAliveTimeout = LivenessTimeout / 2,
+        KeepAliveInterval = LivenessTimeout / 4,
+
+        // The WebSocket checks whether a ping is due about once a second; the silence allowed must cover that.
+        KeepAliveTimeout = TimeSpan.FromTicks(Math.Max((LivenessTimeout * 3 / 4).Ticks, (LivenessTimeout / 4 + TimeSpan.FromSeconds(1.5)).Ticks)),
     };
 }

@@ -35,6 +35,9 @@ internal sealed class SessionDispatcher : IRequestDispatcher
         try
         {
             await ApproveAsync(method, summary, cancellationToken).ConfigureAwait(false);
+
+            // An approval can take a while; a session evicted meanwhile must not act any more.
+            cancellationToken.ThrowIfCancellationRequested();
             var result = await _inner.InvokeAsync(method, parameters, cancellationToken).ConfigureAwait(false);
             _audit?.Call(_session, method, summary, null, null);
             return result;
@@ -52,6 +55,8 @@ internal sealed class SessionDispatcher : IRequestDispatcher
         {
             await ApproveAsync(method, CallSummary.For(method, parameters), cancellationToken).ConfigureAwait(false);
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
 
         await foreach (var item in _inner.StreamAsync(method, parameters, cancellationToken).ConfigureAwait(false))
         {

@@ -2,12 +2,15 @@ namespace OpenDesk.Server;
 
 /// <summary>
 /// The single-controller invariant (spec §15.2). Check and register happen under one lock, so under any
-/// interleaving of connects at most one session is active.
+/// interleaving of connects at most one session is active. A removed session leaves the list at once (as the
+/// admin IPC expects) but is remembered until its handlers have drained, and a newly registered session is told
+/// to wait for that: the slot is handed over only when nothing of the previous controller still runs.
 /// </summary>
 internal sealed class SessionRegistry
 {
     private readonly Lock _lock = new();
     private readonly List<ActiveSession> _sessions = [];
+    private readonly List<ActiveSession> _draining = [];
 
     public IReadOnlyList<ActiveSession> Snapshot()
     {
@@ -33,9 +36,14 @@ internal sealed class SessionRegistry
                 return RegistrationResult.Busy(names);
             }
 
+            foreach (var session in bumped)
+            {
+                StartDraining(session);
+            }
+
             _sessions.Clear();
             _sessions.Add(candidate);
-            return RegistrationResult.Registered(bumped);
+            return RegistrationResult.Registered(bumped, Task.WhenAll(_draining.Select(s => s.Drained)));
         }
     }
 
@@ -51,6 +59,7 @@ internal sealed class SessionRegistry
 
             var session = _sessions[index];
             _sessions.RemoveAt(index);
+            StartDraining(session);
             return session;
         }
     }
@@ -59,7 +68,13 @@ internal sealed class SessionRegistry
     {
         lock (_lock)
         {
-            return _sessions.Remove(session);
+            if (!_sessions.Remove(session))
+            {
+                return false;
+            }
+
+            StartDraining(session);
+            return true;
         }
     }
 
@@ -69,17 +84,47 @@ internal sealed class SessionRegistry
         {
             var all = _sessions.ToList();
             _sessions.Clear();
+            foreach (var session in all)
+            {
+                StartDraining(session);
+            }
+
             return all;
         }
+    }
+
+    private void StartDraining(ActiveSession session)
+    {
+        if (session.Drained.IsCompleted)
+        {
+            return;
+        }
+
+        _draining.Add(session);
+        session.Drained.ContinueWith(
+            _ =>
+            {
+                lock (_lock)
+                {
+                    _draining.Remove(session);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 }
 
 /// <summary>The outcome of <see cref="SessionRegistry.TryRegister"/>.</summary>
-internal sealed record RegistrationResult(bool IsRegistered, string BusyNames, IReadOnlyList<ActiveSession> Bumped)
+/// <param name="IsRegistered">Whether the candidate now holds the slot.</param>
+/// <param name="BusyNames">When it does not: the names of the active controllers, as the busy message shows them.</param>
+/// <param name="Bumped">Sessions of the same peer that the candidate replaced and that must be evicted.</param>
+/// <param name="PreviousDrained">Completes when the handlers of every session that held the slot before have finished.</param>
+internal sealed record RegistrationResult(bool IsRegistered, string BusyNames, IReadOnlyList<ActiveSession> Bumped, Task PreviousDrained)
 {
-    public static RegistrationResult Busy(string names) => new(false, names, []);
+    public static RegistrationResult Busy(string names) => new(false, names, [], Task.CompletedTask);
 
-    public static RegistrationResult Registered(IReadOnlyList<ActiveSession> bumped) => new(true, "", bumped);
+    public static RegistrationResult Registered(IReadOnlyList<ActiveSession> bumped, Task previousDrained) => new(true, "", bumped, previousDrained);
 
     public string BusyMessage => $"server is busy: {BusyNames} is the active controller. Disconnect them to take over.";
 }

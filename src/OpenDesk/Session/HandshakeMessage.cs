@@ -17,6 +17,12 @@ internal static class HandshakeMessage
     public const string AuthHello = "auth_hello";
     public const string AuthOffer = "auth_offer";
 
+    /// <summary>
+    /// The receive limit until the other side has proven its key. Handshake messages and a client HELLO are well
+    /// under 200 bytes; a stranger must not make either side buffer more than this.
+    /// </summary>
+    public const long MaxMessageBytes = 4 * 1024;
+
     /// <summary>Encodes <c>{v, kind, fields…}</c> with the fields in the given order.</summary>
     public static byte[] Encode(string kind, params ReadOnlySpan<(string Name, byte[] Value)> fields)
     {

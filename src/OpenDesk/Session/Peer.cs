@@ -9,7 +9,9 @@ namespace OpenDesk.Session;
 /// <summary>
 /// The RPC layer over an encrypted channel (spec §9–§13): HELLO exchange, unary calls multiplexed by id,
 /// streams with back-pressure, CANCEL both ways and PUSH. One receive loop reads; the channel serialises
-/// writes. When the connection ends every pending call fails with the close reason.
+/// writes. When the connection ends every pending call fails with the close reason, and the handlers of the
+/// peer's requests are cancelled and drained: none starts after the close, and <see cref="CloseAsync"/>
+/// returns only once the running ones have finished.
 /// </summary>
 internal sealed class Peer : IAsyncDisposable
 {
@@ -20,15 +22,22 @@ internal sealed class Peer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _handlersDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _callSlots;
     private long _lastId;
     private volatile Exception? _closeReason;
     private Task? _receiveLoop;
+
+    // One for the receive loop itself, so the count only reaches zero once the loop has stopped starting handlers.
+    private int _activeHandlers = 1;
+    private int _loopShareReleased;
 
     public Peer(SecureChannel channel, PeerOptions? options = null, IRequestDispatcher? dispatcher = null)
     {
         _channel = channel;
         _options = options ?? new PeerOptions();
         _dispatcher = dispatcher;
+        _callSlots = new SemaphoreSlim(_options.MaxConcurrentCalls, _options.MaxConcurrentCalls);
     }
 
     /// <summary>Raised on the receive loop for every PUSH, before any close that follows it is processed.</summary>
@@ -46,30 +55,27 @@ internal sealed class Peer : IAsyncDisposable
     public Task<Exception> Closed => _closed.Task;
 
     /// <summary>
-    /// Sends our HELLO, then reads the peer's (both send first, so two peers never wait on each other,
-    /// spec §9.3), then starts serving. A HELLO carrying an error closes the connection and throws it.
+    /// Sends our HELLO, then reads the peer's (both send first, so two peers never wait on each other, spec §9.3),
+    /// then starts serving. A HELLO carrying an error closes the connection and throws it.
     /// </summary>
-    public async Task<HelloFrame> StartAsync(HelloFrame localHello, CancellationToken cancellationToken = default)
+    public Task<HelloFrame> StartAsync(HelloFrame localHello, CancellationToken cancellationToken = default) =>
+        StartAsync(localHello, remoteHello: null, cancellationToken);
+
+    /// <summary>
+    /// Sends our HELLO and starts serving, with the peer's HELLO already read by <see cref="ReceiveHelloAsync"/>.
+    /// </summary>
+    public async Task<HelloFrame> StartAsync(HelloFrame localHello, HelloFrame? remoteHello, CancellationToken cancellationToken = default)
     {
+        RemoteHello = remoteHello;
         try
         {
             await _channel.SendAsync(localHello, cancellationToken).ConfigureAwait(false);
-            var first = await ReceiveFirstAsync(cancellationToken).ConfigureAwait(false);
-            if (first is not HelloFrame hello)
-            {
-                throw new ProtocolException(ErrorCodes.Protocol, $"expected HELLO, got {PyRepr.Format(FrameType(first))}");
-            }
-
-            if (hello.Error is { } error)
-            {
-                throw ErrorMapping.ToException(error);
-            }
-
-            RemoteHello = hello;
+            RemoteHello ??= await ReadHelloAsync(_channel, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             Finish(ex is ProtocolException or ConnectionClosedException ? ex : new ConnectionClosedException("peer disconnected", ex));
+            ReleaseLoopShare();
             await _channel.CloseAsync().ConfigureAwait(false);
             throw;
         }
@@ -78,23 +84,53 @@ internal sealed class Peer : IAsyncDisposable
         return RemoteHello;
     }
 
-    public async Task<MsgMap?> CallAsync(string method, MsgMap parameters, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads the peer's HELLO before a <see cref="Peer"/> exists, as a server does: the first encrypted frame is
+    /// the client's proof that it holds its static key, and until it decrypts the connection is a stranger's.
+    /// Closes the channel when it fails.
+    /// </summary>
+    public static async Task<HelloFrame> ReceiveHelloAsync(SecureChannel channel, CancellationToken cancellationToken = default)
     {
-        var call = new UnaryCall();
-        var id = Register(call);
-        using var registration = cancellationToken.Register(() => Abandon(id));
         try
         {
-            await _channel.SendAsync(new RequestFrame(id, method, false, parameters), cancellationToken).ConfigureAwait(false);
+            return await ReadHelloAsync(channel, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch
         {
-            _pending.TryRemove(id, out _);
-            throw TranslateSendFailure(ex);
+            await channel.CloseAsync().ConfigureAwait(false);
+            throw;
         }
+    }
 
-        var response = await call.Result.Task.ConfigureAwait(false);
-        return response.Error is { } error ? throw ErrorMapping.ToException(error) : response.Result;
+    /// <summary>Completes once the connection is closed and no handler of the peer's requests runs any more.</summary>
+    public Task HandlersDrained => _handlersDrained.Task;
+
+    public async Task<MsgMap?> CallAsync(string method, MsgMap parameters, CancellationToken cancellationToken = default)
+    {
+        // Our own calls queue here rather than overrun the server's in-flight limit.
+        await _callSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var call = new UnaryCall();
+            var id = Register(call);
+            using var registration = cancellationToken.Register(() => Abandon(id));
+            try
+            {
+                await _channel.SendAsync(new RequestFrame(id, method, false, parameters), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _pending.TryRemove(id, out _);
+                throw TranslateSendFailure(ex);
+            }
+
+            var response = await call.Result.Task.ConfigureAwait(false);
+            return response.Error is { } error ? throw ErrorMapping.ToException(error) : response.Result;
+        }
+        finally
+        {
+            _callSlots.Release();
+        }
     }
 
     public async IAsyncEnumerable<MsgMap> StreamAsync(string method, MsgMap parameters, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -158,7 +194,10 @@ internal sealed class Peer : IAsyncDisposable
     public ValueTask PushAsync(string topic, MsgMap payload, CancellationToken cancellationToken = default) =>
         _channel.SendAsync(new PushFrame(topic, payload), cancellationToken);
 
-    /// <summary>Closes the connection; pending calls fail with <c>peer closed</c>.</summary>
+    /// <summary>
+    /// Closes the connection; pending calls fail with <c>peer closed</c>. Handlers of the peer's requests are
+    /// cancelled, and this waits (up to <see cref="PeerOptions.HandlerDrainTimeout"/>) until they have finished.
+    /// </summary>
     public async ValueTask CloseAsync(TransportCloseStatus status = TransportCloseStatus.Normal)
     {
         Finish(new ConnectionClosedException("peer closed"));
@@ -167,21 +206,42 @@ internal sealed class Peer : IAsyncDisposable
         {
             await _receiveLoop.ConfigureAwait(false);
         }
+        else
+        {
+            ReleaseLoopShare();
+        }
+
+        await Task.WhenAny(_handlersDrained.Task, Task.Delay(_options.HandlerDrainTimeout)).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         await CloseAsync().ConfigureAwait(false);
         await _channel.DisposeAsync().ConfigureAwait(false);
-        _shutdown.Dispose();
+        if (_handlersDrained.Task.IsCompleted)
+        {
+            // A handler that outlived the drain timeout may still hold a linked token.
+            _shutdown.Dispose();
+        }
     }
 
-    private async Task<Frame?> ReceiveFirstAsync(CancellationToken cancellationToken)
+    private static async Task<HelloFrame> ReadHelloAsync(SecureChannel channel, CancellationToken cancellationToken)
+    {
+        var first = await ReceiveFirstAsync(channel, cancellationToken).ConfigureAwait(false);
+        if (first is not HelloFrame hello)
+        {
+            throw new ProtocolException(ErrorCodes.Protocol, $"expected HELLO, got {PyRepr.Format(FrameType(first))}");
+        }
+
+        return hello.Error is { } error ? throw ErrorMapping.ToException(error) : hello;
+    }
+
+    private static async Task<Frame?> ReceiveFirstAsync(SecureChannel channel, CancellationToken cancellationToken)
     {
         Frame? first;
         try
         {
-            first = await _channel.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            first = await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (ConnectionClosedException ex) when (ex.Message != SecureChannel.IntegrityFailure)
         {
@@ -226,7 +286,7 @@ internal sealed class Peer : IAsyncDisposable
                     await DeliverAsync(response).ConfigureAwait(false);
                     break;
                 case RequestFrame request:
-                    StartHandler(request);
+                    await StartHandlerAsync(request).ConfigureAwait(false);
                     break;
                 case CancelFrame cancel:
                     if (_running.TryGetValue(cancel.Id, out var handler))
@@ -245,6 +305,7 @@ internal sealed class Peer : IAsyncDisposable
         }
 
         Finish(reason);
+        ReleaseLoopShare();
         await _channel.CloseAsync(reason is ProtocolException ? TransportCloseStatus.ProtocolError : TransportCloseStatus.Normal).ConfigureAwait(false);
     }
 
@@ -300,17 +361,60 @@ internal sealed class Peer : IAsyncDisposable
         }
     }
 
-    private void StartHandler(RequestFrame request)
+    private async ValueTask StartHandlerAsync(RequestFrame request)
     {
+        if (_closeReason is not null)
+        {
+            // Requests still queued when the connection closed (an eviction, a bump) never start.
+            return;
+        }
+
         if (_dispatcher is null)
         {
             SendInBackground(new ResponseFrame(request.Id, 0, true, null, new ErrorInfo(ErrorCodes.Internal, "no dispatcher registered")));
             return;
         }
 
+        if (_running.Count >= _options.MaxConcurrentHandlers)
+        {
+            // Answered from the receive loop itself: a peer that pipelines faster than it reads its answers
+            // stalls its own connection instead of queueing work or memory here.
+            await SendQuietlyAsync(new ResponseFrame(request.Id, 0, true, null, new ErrorInfo(
+                ErrorCodes.Internal,
+                $"too many calls in flight: this session already runs {_options.MaxConcurrentHandlers}; wait for earlier calls to finish"))).ConfigureAwait(false);
+            return;
+        }
+
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
         _running[request.Id] = cancellation;
-        _ = Task.Run(() => request.Stream ? RunStreamHandlerAsync(request, cancellation) : RunUnaryHandlerAsync(request, cancellation));
+        Interlocked.Increment(ref _activeHandlers);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await (request.Stream ? RunStreamHandlerAsync(request, cancellation) : RunUnaryHandlerAsync(request, cancellation)).ConfigureAwait(false);
+            }
+            finally
+            {
+                HandlerDone();
+            }
+        });
+    }
+
+    private void ReleaseLoopShare()
+    {
+        if (Interlocked.Exchange(ref _loopShareReleased, 1) == 0)
+        {
+            HandlerDone();
+        }
+    }
+
+    private void HandlerDone()
+    {
+        if (Interlocked.Decrement(ref _activeHandlers) == 0)
+        {
+            _handlersDrained.TrySetResult();
+        }
     }
 
     private async Task RunUnaryHandlerAsync(RequestFrame request, CancellationTokenSource cancellation)

@@ -19,6 +19,12 @@ internal interface IMessageTransport : IAsyncDisposable
     string RemoteAddress { get; }
 
     /// <summary>
+    /// The largest message <see cref="ReceiveAsync"/> accepts from now on. A handshake runs under a small limit,
+    /// raised once the peer has authenticated, so a stranger cannot make us buffer megabytes.
+    /// </summary>
+    long MaxMessageBytes { get; set; }
+
+    /// <summary>
     /// Sends one binary message. The caller may reuse <paramref name="message"/>'s memory once the returned
     /// task completes. Throws <see cref="ConnectionClosedException"/> when the transport is closed or broken.
     /// </summary>

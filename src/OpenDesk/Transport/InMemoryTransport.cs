@@ -13,12 +13,9 @@ namespace OpenDesk.Transport;
 /// </remarks>
 internal sealed class InMemoryTransport : IMessageTransport
 {
-    // Stands in for a message above the receiver's limit, so the sender never has to copy it.
-    private static readonly byte[] OversizeMarker = new byte[1];
-
     private readonly Channel<byte[]> _inbound;
     private readonly Channel<byte[]> _outbound;
-    private readonly long _maxMessageBytes;
+    private long _maxMessageBytes;
     private InMemoryTransport _peer = null!;
     private volatile bool _closeRequested;
     private volatile bool _peerClosed;
@@ -34,6 +31,17 @@ internal sealed class InMemoryTransport : IMessageTransport
 
     /// <summary>What <see cref="RemoteAddress"/> reports; <c>"?"</c> unless a test sets it.</summary>
     public string RemoteAddress { get; set; } = "?";
+
+    /// <summary>Checked when a message is received, as a socket checks it while the bytes arrive.</summary>
+    public long MaxMessageBytes
+    {
+        get => Interlocked.Read(ref _maxMessageBytes);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            Interlocked.Exchange(ref _maxMessageBytes, value);
+        }
+    }
 
     /// <summary>
     /// Applied to each message this side sends, after it was copied and before the peer can see it: lets a test
@@ -77,11 +85,6 @@ internal sealed class InMemoryTransport : IMessageTransport
             item = tamper(item);
         }
 
-        if (item.Length > _peer._maxMessageBytes)
-        {
-            item = OversizeMarker;
-        }
-
         try
         {
             await _outbound.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
@@ -114,9 +117,10 @@ internal sealed class InMemoryTransport : IMessageTransport
         }
 
         ThrowIfBroken();
-        if (ReferenceEquals(item, OversizeMarker))
+        long limit = MaxMessageBytes;
+        if (item.Length > limit)
         {
-            string message = $"message exceeds the {_maxMessageBytes}-byte limit";
+            string message = $"message exceeds the {limit}-byte limit";
             _violation = message;
             _closeRequested = true;
             _peer._peerClosed = true;
@@ -158,10 +162,9 @@ internal sealed class InMemoryTransport : IMessageTransport
     /// </summary>
     public async ValueTask InjectInboundAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
-        byte[] item = message.Length > _maxMessageBytes ? OversizeMarker : message.ToArray();
         try
         {
-            await _inbound.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            await _inbound.Writer.WriteAsync(message.ToArray(), cancellationToken).ConfigureAwait(false);
         }
         catch (ChannelClosedException e)
         {

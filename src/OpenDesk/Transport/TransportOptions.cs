@@ -49,9 +49,12 @@ public sealed class TransportOptions
     }
 
     /// <summary>
-    /// How long to wait for the pong before the connection is declared dead. <see cref="TimeSpan.Zero"/> or
+    /// How long the peer may stay silent, while not taking our data either, before the connection is declared
+    /// dead. Pings make an idle peer answer; a peer busy receiving a long transfer proves itself by draining it, so
+    /// a pong stuck behind bulk data never drops a live peer. <see cref="TimeSpan.Zero"/> or
     /// <see cref="Timeout.InfiniteTimeSpan"/> disables the check (pings then only keep NAT state alive).
-    /// A dead peer is therefore noticed after roughly interval + timeout of silence.
+    /// The WebSocket checks its ping schedule about once a second, so this should exceed the interval by more
+    /// than that.
     /// </summary>
     public TimeSpan KeepAliveTimeout
     {
@@ -83,11 +86,19 @@ public sealed class TransportOptions
     internal TimeSpan EffectiveKeepAliveInterval => IsDisabled(_keepAliveInterval) ? TimeSpan.Zero : _keepAliveInterval;
 
     /// <summary>
-    /// The timeout as the WebSocket APIs expect it: <see cref="Timeout.InfiniteTimeSpan"/> means off. Without
-    /// pings there is nothing to time out, so a disabled interval disables the timeout too.
+    /// The liveness timeout, or <see cref="Timeout.InfiniteTimeSpan"/> when off. Without pings an idle live peer
+    /// would look dead, so a disabled interval disables the timeout too.
     /// </summary>
     internal TimeSpan EffectiveKeepAliveTimeout =>
         IsDisabled(_keepAliveTimeout) || IsDisabled(_keepAliveInterval) ? Timeout.InfiniteTimeSpan : _keepAliveTimeout;
+
+    /// <summary>
+    /// The pong timeout handed to the WebSocket itself. It must send real pings (a timeout is what turns them on),
+    /// but the verdict is <see cref="LivenessMonitor"/>'s, which also counts a peer draining our data as alive; the
+    /// WebSocket's own check would drop a live peer whose pong waits behind a long transfer.
+    /// </summary>
+    internal TimeSpan WebSocketPongTimeout =>
+        EffectiveKeepAliveTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : TimeSpan.FromHours(1);
 
     private static bool IsDisabled(TimeSpan value) => value == TimeSpan.Zero || value == Timeout.InfiniteTimeSpan;
 

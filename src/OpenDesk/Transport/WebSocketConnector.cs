@@ -34,18 +34,18 @@ internal static class WebSocketConnector
         }
 
         string endpoint = FormattableString.Invariant($"{uri.Host}:{uri.Port}");
-        var remote = new StrongBox<EndPoint?>();
+        var connection = new StrongBox<(EndPoint? Remote, TrafficStream? Traffic, TcpDelivery? Delivery)>();
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
             UseCookies = false,
             AllowAutoRedirect = false,
-            ConnectCallback = (context, token) => ConnectTcpAsync(context, remote, token),
+            ConnectCallback = (context, token) => ConnectTcpAsync(context, connection, token),
         };
         var invoker = new HttpMessageInvoker(handler, disposeHandler: true);
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = options.EffectiveKeepAliveInterval;
-        socket.Options.KeepAliveTimeout = options.EffectiveKeepAliveTimeout;
+        socket.Options.KeepAliveTimeout = options.WebSocketPongTimeout;
         socket.Options.CollectHttpResponseDetails = true;
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -78,20 +78,23 @@ internal static class WebSocketConnector
             throw;
         }
 
-        return new WebSocketMessageTransport(socket, options, WebSocketMessageTransport.FormatAddress(remote.Value), owned: invoker);
+        var (remote, traffic, delivery) = connection.Value;
+        return new WebSocketMessageTransport(socket, options, WebSocketMessageTransport.FormatAddress(remote), traffic, delivery, invoker);
     }
 
-    // A custom connect records the peer's IP for RemoteAddress and sets TCP_NODELAY, which matters for the
-    // small, latency-bound input and RPC frames.
-    private static async ValueTask<Stream> ConnectTcpAsync(SocketsHttpConnectionContext context, StrongBox<EndPoint?> remote, CancellationToken cancellationToken)
+    // A custom connect records the peer's IP for RemoteAddress, sets TCP_NODELAY (which matters for the small,
+    // latency-bound input and RPC frames) and observes the traffic the WebSocket's liveness is judged by.
+    private static async ValueTask<Stream> ConnectTcpAsync(
+        SocketsHttpConnectionContext context, StrongBox<(EndPoint? Remote, TrafficStream? Traffic, TcpDelivery? Delivery)> connection, CancellationToken cancellationToken)
     {
         // Dual-mode when IPv6 exists, so every address the name resolves to can be tried.
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
-            remote.Value = socket.RemoteEndPoint;
-            return new NetworkStream(socket, ownsSocket: true);
+            var traffic = new TrafficStream(new NetworkStream(socket, ownsSocket: true));
+            connection.Value = (socket.RemoteEndPoint, traffic, new TcpDelivery(socket));
+            return traffic;
         }
         catch
         {

@@ -29,11 +29,13 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
     // RFC 6455 §5.5: a control frame payload is at most 125 bytes, 2 of which are the status code.
     private const int MaxCloseReasonBytes = 123;
 
+    private const string LivenessFailure = "peer disconnected (keepalive timeout: no pong)";
+
     private readonly WebSocket _socket;
     private readonly IDisposable? _owned;
-    private readonly long _maxMessageBytes;
-    private readonly bool _keepAliveTimeoutEnabled;
+    private readonly LivenessMonitor? _liveness;
     private readonly TimeSpan _closeTimeout;
+    private long _maxMessageBytes;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Lock _closeLock = new();
 
@@ -50,10 +52,13 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
     private volatile bool _abortedByCancellation;
 
     /// <param name="socket">An open WebSocket; the transport owns it from now on.</param>
-    /// <param name="options">Supplies the receive limit and tells whether the socket was set up with a pong timeout.</param>
+    /// <param name="options">Supplies the receive limit, the liveness timeout and the close timeout.</param>
     /// <param name="remoteAddress"><c>"{ip}:{port}"</c> of the peer, or <c>"?"</c>.</param>
+    /// <param name="traffic">The observed stream under <paramref name="socket"/>; without it the peer's liveness is not judged.</param>
+    /// <param name="delivery">The kernel's view of the TCP connection under it, when the socket is at hand.</param>
     /// <param name="owned">Disposed after the socket, e.g. the HTTP handler a client socket was opened with.</param>
-    public WebSocketMessageTransport(WebSocket socket, TransportOptions options, string remoteAddress, IDisposable? owned = null)
+    public WebSocketMessageTransport(
+        WebSocket socket, TransportOptions options, string remoteAddress, TrafficStream? traffic = null, TcpDelivery? delivery = null, IDisposable? owned = null)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(options);
@@ -61,12 +66,26 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
         _socket = socket;
         _owned = owned;
         _maxMessageBytes = options.MaxMessageBytes;
-        _keepAliveTimeoutEnabled = options.EffectiveKeepAliveTimeout != Timeout.InfiniteTimeSpan;
         _closeTimeout = options.CloseTimeout;
         RemoteAddress = remoteAddress;
+        if (traffic is not null && options.EffectiveKeepAliveTimeout != Timeout.InfiniteTimeSpan)
+        {
+            _liveness = new LivenessMonitor(traffic, delivery, options.EffectiveKeepAliveTimeout, OnPeerDead);
+        }
     }
 
     public string RemoteAddress { get; }
+
+    public long MaxMessageBytes
+    {
+        get => Interlocked.Read(ref _maxMessageBytes);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, TransportOptions.MaxAllowedMessageBytes);
+            Interlocked.Exchange(ref _maxMessageBytes, value);
+        }
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
@@ -105,9 +124,10 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
             return null;
         }
 
+        long limit = MaxMessageBytes;
         byte[] buffer = _receiveBuffer;
         byte[]? rented = null;
-        int capacity = Capacity(buffer);
+        int capacity = Capacity(buffer, limit);
         int count = 0;
         try
         {
@@ -117,7 +137,7 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
                 {
                     // Growing by doubling, capped at limit + 1, keeps the allocation proportional to the bytes
                     // actually received: a peer announcing a huge frame cannot make us reserve memory for it.
-                    byte[] bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * capacity, _maxMessageBytes + 1));
+                    byte[] bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * capacity, limit + 1));
                     buffer.AsSpan(0, count).CopyTo(bigger);
                     if (rented is not null)
                     {
@@ -125,7 +145,7 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
                     }
 
                     rented = buffer = bigger;
-                    capacity = Capacity(buffer);
+                    capacity = Capacity(buffer, limit);
                 }
 
                 ValueWebSocketReceiveResult result;
@@ -162,9 +182,9 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
                 }
 
                 count += result.Count;
-                if (count > _maxMessageBytes)
+                if (count > limit)
                 {
-                    throw await ViolationAsync(TransportCloseStatus.MessageTooBig, $"message exceeds the {_maxMessageBytes}-byte limit").ConfigureAwait(false);
+                    throw await ViolationAsync(TransportCloseStatus.MessageTooBig, $"message exceeds the {limit}-byte limit").ConfigureAwait(false);
                 }
 
                 if (result.EndOfMessage)
@@ -218,7 +238,13 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
     internal static string FormatAddress(EndPoint? endPoint) =>
         endPoint is IPEndPoint ip ? FormatAddress(ip.Address, ip.Port) : "?";
 
-    private int Capacity(byte[] buffer) => (int)Math.Min(buffer.Length, _maxMessageBytes + 1);
+    private static int Capacity(byte[] buffer, long limit) => (int)Math.Min(buffer.Length, limit + 1);
+
+    private void OnPeerDead()
+    {
+        _failure ??= LivenessFailure;
+        _socket.Abort();
+    }
 
     private void ThrowIfCannotSend()
     {
@@ -262,24 +288,9 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
             ?? (_closeRequested ? "connection is closed"
             : _peerClosed ? "peer closed the connection"
             : _abortedByCancellation ? "connection aborted because an operation on it was cancelled"
-            : _failure ??= IsKeepAliveTimeout(e) ? "peer disconnected (keepalive timeout: no pong)" : "peer disconnected");
+            : _failure ??= "peer disconnected");
         return new ConnectionClosedException(message, e);
     }
-
-    // ManagedWebSocket aborts itself when a pong is late. The client socket then fails with an
-    // OperationCanceledException whose inner exceptions name the timeout; Kestrel's reports only that "the
-    // application" aborted the connection, an OperationCanceledException too. Anything else that aborts the
-    // socket locally (our close, a cancelled operation) is recorded before it happens and checked first.
-    private bool IsKeepAliveTimeout(Exception e) =>
-        _keepAliveTimeoutEnabled && (e is OperationCanceledException || MentionsKeepAlive(e));
-
-    private static bool MentionsKeepAlive(Exception? e) => e switch
-    {
-        null => false,
-        WebSocketException when e.Message.Contains("KeepAlive", StringComparison.OrdinalIgnoreCase) => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(MentionsKeepAlive),
-        _ => MentionsKeepAlive(e.InnerException),
-    };
 
     private async Task<ConnectionClosedException> ViolationAsync(TransportCloseStatus status, string message)
     {
@@ -328,6 +339,7 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
         }
         finally
         {
+            _liveness?.Dispose();
             _socket.Abort();
             _socket.Dispose();
             _owned?.Dispose();

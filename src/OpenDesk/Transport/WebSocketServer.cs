@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,9 +15,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace OpenDesk.Transport;
 
+/// <summary>Serves one accepted connection; <paramref name="ticket"/> is its place among the unauthenticated ones.</summary>
+internal delegate Task ConnectionHandler(IMessageTransport transport, ConnectionTicket ticket, CancellationToken cancellationToken);
+
 /// <summary>
 /// The listening side of the transport (spec §1): an embedded Kestrel that upgrades a request on any path to a
 /// WebSocket and hands it to a callback, keeping the HTTP request alive until the callback's task completes.
+/// Strangers are kept in check before they cost anything: each TCP connection passes a
+/// <see cref="ConnectionGate"/> at accept, must finish its upgrade within <see cref="ConnectionLimits.UpgradeTimeout"/>,
+/// and its traffic is observed for liveness.
 /// </summary>
 internal sealed class WebSocketServer : IAsyncDisposable
 {
@@ -27,7 +34,7 @@ internal sealed class WebSocketServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly TransportOptions _options;
-    private readonly Func<IMessageTransport, CancellationToken, Task> _onConnection;
+    private readonly ConnectionHandler _onConnection;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
@@ -35,7 +42,7 @@ internal sealed class WebSocketServer : IAsyncDisposable
     private bool _stopped;
     private Task? _stopTask;
 
-    private WebSocketServer(WebApplication app, TransportOptions options, Func<IMessageTransport, CancellationToken, Task> onConnection, ILogger logger)
+    private WebSocketServer(WebApplication app, TransportOptions options, ConnectionHandler onConnection, ILogger logger)
     {
         _app = app;
         _options = options;
@@ -46,14 +53,14 @@ internal sealed class WebSocketServer : IAsyncDisposable
     /// <summary>The bound TCP port: the requested one, or the one the OS picked for port 0.</summary>
     public int Port { get; private set; }
 
-    /// <inheritdoc cref="StartAsync(string, int, TransportOptions, Func{IMessageTransport, CancellationToken, Task}, ILoggerFactory?, CancellationToken)"/>
+    /// <inheritdoc cref="StartAsync(string, int, TransportOptions, ConnectionLimits, ConnectionHandler, ILoggerFactory?, CancellationToken)"/>
     public static Task<WebSocketServer> StartAsync(
         string host,
         int port,
         TransportOptions options,
         Func<IMessageTransport, CancellationToken, Task> onConnection,
         CancellationToken cancellationToken) =>
-        StartAsync(host, port, options, onConnection, loggerFactory: null, cancellationToken);
+        StartAsync(host, port, options, new ConnectionLimits(), (transport, _, ct) => onConnection(transport, ct), loggerFactory: null, cancellationToken);
 
     /// <summary>
     /// Starts listening on <paramref name="host"/>:<paramref name="port"/>. <paramref name="onConnection"/> runs once per
@@ -63,6 +70,7 @@ internal sealed class WebSocketServer : IAsyncDisposable
     /// <param name="host">An IP address (<c>0.0.0.0</c>, <c>::</c>, <c>127.0.0.1</c>, …), <c>localhost</c> or a host name.</param>
     /// <param name="port">The TCP port, or 0 for one the OS picks (see <see cref="Port"/>).</param>
     /// <param name="options">Receive limit and keepalive for every accepted connection.</param>
+    /// <param name="limits">What unauthenticated connections may do (caps, penalties, the upgrade deadline).</param>
     /// <param name="onConnection">Serves one connection. Exceptions it throws are logged and end that connection only.</param>
     /// <param name="loggerFactory">Receives Kestrel's and this server's logs; by default nothing is logged.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -71,7 +79,8 @@ internal sealed class WebSocketServer : IAsyncDisposable
         string host,
         int port,
         TransportOptions options,
-        Func<IMessageTransport, CancellationToken, Task> onConnection,
+        ConnectionLimits limits,
+        ConnectionHandler onConnection,
         ILoggerFactory? loggerFactory,
         CancellationToken cancellationToken)
     {
@@ -79,7 +88,19 @@ internal sealed class WebSocketServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(onConnection);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var transportLogger = loggerFactory.CreateLogger("opendesk.transport");
+        var fitted = limits.FitTo(ConnectionLimits.FreeDescriptors());
+        if (fitted.StartupsFull < limits.StartupsFull)
+        {
+            transportLogger.LogWarning(
+                "the open-file limit leaves room for only {Count} unauthenticated connections at once; raise it (ulimit -n) to accept more",
+                fitted.StartupsFull);
+        }
+
+        var gate = new ConnectionGate(fitted, transportLogger);
 
         IPAddress[] addresses = await ResolveListenAddressesAsync(host, port, cancellationToken).ConfigureAwait(false);
 
@@ -87,16 +108,19 @@ internal sealed class WebSocketServer : IAsyncDisposable
         // endpoints, HTTPS or log output to an embedded server.
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
-        if (loggerFactory is not null)
-        {
-            builder.Services.AddSingleton(loggerFactory);
-        }
-
+        builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton<IHostLifetime>(new EmbeddedHostLifetime());
         builder.WebHost.UseKestrelCore();
+
+        // Registered after Kestrel's own socket transport, so it is the one Kestrel binds with.
+        builder.Services.AddSingleton<IConnectionListenerFactory>(new GatedSocketTransportFactory(gate, loggerFactory));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // An idle TCP connection otherwise waits 130 s for its first request.
+            kestrel.Limits.KeepAliveTimeout = limits.UpgradeTimeout;
+            kestrel.Limits.RequestHeadersTimeout = limits.UpgradeTimeout;
             if (addresses.Length == 0)
             {
                 kestrel.ListenLocalhost(port, ConfigureListener);
@@ -115,12 +139,21 @@ internal sealed class WebSocketServer : IAsyncDisposable
             app,
             options,
             onConnection,
-            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(WebSocketServer).FullName ?? nameof(WebSocketServer)));
+            loggerFactory.CreateLogger(typeof(WebSocketServer).FullName ?? nameof(WebSocketServer)));
 
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<IHttpUpgradeFeature>() is { } upgrade)
+            {
+                context.Features.Set<IHttpUpgradeFeature>(new ObservedUpgrade(upgrade));
+            }
+
+            return next(context);
+        });
         app.UseWebSockets(new WebSocketOptions
         {
             KeepAliveInterval = options.EffectiveKeepAliveInterval,
-            KeepAliveTimeout = options.EffectiveKeepAliveTimeout,
+            KeepAliveTimeout = options.WebSocketPongTimeout,
         });
         app.Run(server.HandleRequestAsync);
 
@@ -157,7 +190,23 @@ internal sealed class WebSocketServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    private static void ConfigureListener(ListenOptions listen) => listen.Protocols = HttpProtocols.Http1;
+    private static void ConfigureListener(ListenOptions listen)
+    {
+        listen.Protocols = HttpProtocols.Http1;
+
+        // The gate admitted the connection with a ticket; whatever way the connection ends, its place is given back.
+        listen.Use(next => async connection =>
+        {
+            try
+            {
+                await next(connection).ConfigureAwait(false);
+            }
+            finally
+            {
+                connection.Features.Get<ConnectionTicket>()?.Dispose();
+            }
+        });
+    }
 
     private static async Task<IPAddress[]> ResolveListenAddressesAsync(string host, int port, CancellationToken cancellationToken)
     {
@@ -247,6 +296,7 @@ internal sealed class WebSocketServer : IAsyncDisposable
             return;
         }
 
+        var ticket = context.Features.Get<ConnectionTicket>() ?? ConnectionTicket.Ungated(context.Connection.RemoteIpAddress);
         WebSocketMessageTransport transport;
         try
         {
@@ -255,7 +305,9 @@ internal sealed class WebSocketServer : IAsyncDisposable
             transport = new WebSocketMessageTransport(
                 socket,
                 _options,
-                WebSocketMessageTransport.FormatAddress(context.Connection.RemoteIpAddress, context.Connection.RemotePort));
+                WebSocketMessageTransport.FormatAddress(context.Connection.RemoteIpAddress, context.Connection.RemotePort),
+                (context.Features.Get<IHttpUpgradeFeature>() as ObservedUpgrade)?.Traffic,
+                context.Features.Get<TcpDelivery>());
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or ConnectionResetException)
         {
@@ -277,7 +329,7 @@ internal sealed class WebSocketServer : IAsyncDisposable
 
         try
         {
-            await _onConnection(transport, _stopping.Token).ConfigureAwait(false);
+            await _onConnection(transport, ticket, _stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -343,6 +395,20 @@ internal sealed class WebSocketServer : IAsyncDisposable
         {
             // A callback that outlived the timeout may still hold the token; leave the source to the GC then.
             _stopping.Dispose();
+        }
+    }
+
+    /// <summary>Kestrel's upgrade, with the upgraded stream observed for <see cref="LivenessMonitor"/>.</summary>
+    private sealed class ObservedUpgrade(IHttpUpgradeFeature inner) : IHttpUpgradeFeature
+    {
+        public TrafficStream? Traffic { get; private set; }
+
+        public bool IsUpgradableRequest => inner.IsUpgradableRequest;
+
+        public async Task<Stream> UpgradeAsync()
+        {
+            Traffic = new TrafficStream(await inner.UpgradeAsync().ConfigureAwait(false));
+            return Traffic;
         }
     }
 }

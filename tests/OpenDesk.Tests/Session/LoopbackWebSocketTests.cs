@@ -87,6 +87,12 @@ public sealed class LoopbackWebSocketTests
 
         public string RemoteAddress => inner.RemoteAddress;
 
+        public long MaxMessageBytes
+        {
+            get => inner.MaxMessageBytes;
+            set => inner.MaxMessageBytes = value;
+        }
+
         public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
         {
             if (FlipNextMessage)

@@ -13,6 +13,8 @@ internal sealed class ScriptedTransport(params byte[][] incoming) : IMessageTran
 
     public string RemoteAddress => "127.0.0.1:1";
 
+    public long MaxMessageBytes { get; set; } = TransportOptions.DefaultMaxMessageBytes;
+
     public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
         Sent.Add(message.ToArray());

@@ -22,9 +22,12 @@ internal sealed class RawWebSocketClient : IDisposable
         _stream = tcp.GetStream();
     }
 
-    public static async Task<RawWebSocketClient> ConnectAsync(int port, string path = "/")
+    /// <param name="port">The server's loopback port.</param>
+    /// <param name="path">The request path.</param>
+    /// <param name="source">The local address to connect from (any of 127.0.0.0/8), to look like another host.</param>
+    public static async Task<RawWebSocketClient> ConnectAsync(int port, string path = "/", IPAddress? source = null)
     {
-        var tcp = new TcpClient();
+        var tcp = new TcpClient(new IPEndPoint(source ?? IPAddress.Loopback, 0));
         try
         {
             await tcp.ConnectAsync(IPAddress.Loopback, port);
@@ -88,6 +91,29 @@ internal sealed class RawWebSocketClient : IDisposable
     }
 
     public void Dispose() => _tcp.Dispose();
+
+    /// <summary>Reads and discards until the server closes the connection; false when it is still open after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForCloseAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (await _stream.ReadAsync(buffer, deadline.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
 
     private async Task<string> ReadHeadersAsync()
     {

@@ -9,12 +9,22 @@ namespace OpenDesk.Server.Audit;
 /// line, rolled by local date, directory 0700 and files 0600. A full disk or an unwritable directory is
 /// logged and never stops serving.
 /// </summary>
+/// <remarks>
+/// Rejections repeat in a flood (hundreds of unknown-key logins a second), so they are aggregated: the first of
+/// a kind from one address in each <see cref="RejectionInterval"/> is written as usual, and the ones that follow
+/// in that interval become a single line with a <c>count</c>, written when the interval ends.
+/// </remarks>
 internal sealed class AuditLog : IDisposable
 {
+    public static readonly TimeSpan RejectionInterval = TimeSpan.FromSeconds(60);
+
     private readonly string _directory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+    private readonly Lock _rejectionsLock = new();
+    private readonly Dictionary<(string Host, string Reason, string PeerKey), RepeatedRejection> _rejections = [];
+    private readonly ITimer _rejectionFlush;
     private FileStream? _file;
     private string? _fileDate;
     private bool _failing;
@@ -24,6 +34,8 @@ internal sealed class AuditLog : IDisposable
         _directory = directory;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        var period = RejectionInterval / 4;
+        _rejectionFlush = _time.CreateTimer(_ => FlushRejections(all: false), null, period, period);
     }
 
     public void SessionOpened(SessionInfo session) =>
@@ -42,13 +54,31 @@ internal sealed class AuditLog : IDisposable
             ["reason"] = reason,
         });
 
-    /// <summary>A refused connection; auth and handshake failures have no peer (spec §22).</summary>
-    public void SessionRejected(string peerName, string peerKeyHex, string remoteAddress, string reason) =>
-        Write("session.rejected", peerName, peerKeyHex, new()
+    /// <summary>A refused connection; auth and handshake failures have no peer (spec §22). Repeats are aggregated.</summary>
+    public void SessionRejected(string peerName, string peerKeyHex, string remoteAddress, string reason)
+    {
+        var key = (Transport.RemoteAddress.HostOf(remoteAddress), reason, peerKeyHex);
+        var now = _time.GetTimestamp();
+        RepeatedRejection? finished = null;
+        lock (_rejectionsLock)
         {
-            ["remote_addr"] = remoteAddress,
-            ["reason"] = reason,
-        });
+            if (_rejections.TryGetValue(key, out var open))
+            {
+                if (_time.GetElapsedTime(open.Since, now) < RejectionInterval)
+                {
+                    open.Count++;
+                    return;
+                }
+
+                finished = open;
+            }
+
+            _rejections[key] = new RepeatedRejection(key.Item1, reason, peerName, peerKeyHex, now, _time.GetUtcNow());
+        }
+
+        WriteRepeated(finished);
+        WriteRejection(peerName, peerKeyHex, remoteAddress, reason, null);
+    }
 
     public void Call(SessionInfo session, string method, string summary, string? errorCode, string? errorMessage)
     {
@@ -70,11 +100,63 @@ internal sealed class AuditLog : IDisposable
 
     public void Dispose()
     {
+        _rejectionFlush.Dispose();
+        FlushRejections(all: true);
         lock (_gate)
         {
             _file?.Dispose();
             _file = null;
         }
+    }
+
+    private void FlushRejections(bool all)
+    {
+        List<RepeatedRejection> finished;
+        lock (_rejectionsLock)
+        {
+            var now = _time.GetTimestamp();
+            finished = [.. _rejections.Values.Where(r => all || _time.GetElapsedTime(r.Since, now) >= RejectionInterval)];
+            foreach (var rejection in finished)
+            {
+                _rejections.Remove((rejection.Host, rejection.Reason, rejection.PeerKey));
+            }
+        }
+
+        foreach (var rejection in finished)
+        {
+            WriteRepeated(rejection);
+        }
+    }
+
+    private void WriteRepeated(RepeatedRejection? rejection)
+    {
+        if (rejection is { Count: > 0 })
+        {
+            WriteRejection(rejection.PeerName, rejection.PeerKey, rejection.Host, rejection.Reason, rejection);
+        }
+    }
+
+    private void WriteRejection(string peerName, string peerKeyHex, string remoteAddress, string reason, RepeatedRejection? repeated)
+    {
+        var fields = new Dictionary<string, object?>
+        {
+            ["remote_addr"] = remoteAddress,
+            ["reason"] = reason,
+        };
+        if (repeated is not null)
+        {
+            fields["count"] = (long)repeated.Count;
+            fields["since"] = (repeated.SinceUtc - DateTimeOffset.UnixEpoch).TotalSeconds;
+        }
+
+        Write("session.rejected", peerName, peerKeyHex, fields);
+    }
+
+
+    /// <summary>Rejections after the first of a kind from one address within one interval.</summary>
+    private sealed record RepeatedRejection(string Host, string Reason, string PeerName, string PeerKey, long Since, DateTimeOffset SinceUtc)
+    {
+        public int Count { get; set; }
     }
 
     /// <summary>The file for a local date, as <c>opendesk audit --date</c> reads it.</summary>
