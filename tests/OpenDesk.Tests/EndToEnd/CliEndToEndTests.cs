@@ -7,8 +7,7 @@ namespace OpenDesk.Tests.EndToEnd;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CliEndToEndTests : IDisposable
 {
-    private readonly List<string> _homes = [];
-    private readonly List<RunningCommand> _processes = [];
+    private readonly EndToEndScope _scope = new();
 
     [Fact]
     public async Task Pair_serve_busy_bump_disconnect_unpair_and_liveness_work_through_the_cli()
@@ -154,56 +153,13 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.StartsWith("ERROR: cannot connect to 127.0.0.1:", unreachable.Err.Trim(), StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        foreach (var process in _processes)
-        {
-            process.Dispose();
-        }
+    public void Dispose() => _scope.Dispose();
 
-        foreach (var home in _homes)
-        {
-            try
-            {
-                Directory.Delete(home, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
+    private Task<string> PairAsync(string server, string controller, int port, string name) => _scope.PairAsync(server, controller, port, name);
 
-    /// <summary>Runs <c>pair</c> on the server home and <c>pair-with</c> from the controller; returns the server-side name.</summary>
-    private async Task<string> PairAsync(string server, string controller, int port, string name)
-    {
-        var p = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var pair = Start("pair", "--home", server, "--host", "127.0.0.1", "--port", p, "--code", "135790", "--timeout", "60");
-        await pair.WaitForOutputAsync("pairing code: 135790");
-        var pairWith = await OpendeskCli.RunAsync("pair-with", "127.0.0.1", "135790", "--port", p, "--home", controller, "--name", name);
-        Assert.True(pairWith.Exit == 0, pairWith.Err);
-        Assert.StartsWith($"✓ Paired with {name} (", pairWith.Out, StringComparison.Ordinal);
-        Assert.Contains($"  Now reachable as: opendesk connect {name}", pairWith.Out, StringComparison.Ordinal);
-        await pair.WaitForOutputAsync("✓ Paired with peer-");
-        Assert.Equal(0, await pair.WaitForExitAsync());
-        var line = pair.Output.Split('\n').Single(l => l.StartsWith("✓ Paired with ", StringComparison.Ordinal));
-        return line["✓ Paired with ".Length..line.IndexOf(' ', "✓ Paired with ".Length)];
-    }
+    private RunningCommand Start(params string[] args) => _scope.Start(args);
 
-    private RunningCommand Start(params string[] args)
-    {
-        var process = OpendeskCli.StartLongRunning(args);
-        _processes.Add(process);
-        return process;
-    }
-
-    private string Home(string label)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"od-e2e-{label}-{Guid.NewGuid().ToString("N")[..8]}");
-        Directory.CreateDirectory(path);
-        _homes.Add(path);
-        return path;
-    }
-
+    private string Home(string label) => _scope.Home(label);
 }
 
 /// <summary>End-to-end tests run one at a time: they start real daemons and the launcher may build first.</summary>

@@ -47,12 +47,15 @@ internal static class OpendeskCli
     /// <summary>Starts opendesk with extra environment variables, e.g. the <c>DISPLAY</c> it should serve.</summary>
     public static RunningCommand StartLongRunning(IReadOnlyDictionary<string, string> environment, params string[] args) => new(Start(args, environment), args);
 
-    private static Process Start(string[] args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts opendesk allowed at most <paramref name="fileLimit"/> open file descriptors (<c>ulimit -n</c>).</summary>
+    public static RunningCommand StartLongRunning(int fileLimit, params string[] args) => new(Start(args, fileLimit: fileLimit), args);
+
+    private static Process Start(string[] args, IReadOnlyDictionary<string, string>? environment = null, int? fileLimit = null)
     {
         // A runner started in the background (CI, nohup, `cmd &`) ignores SIGINT and SIGQUIT, and children inherit
-        // that. Reset them, so a test's Ctrl-C reaches opendesk as it would from a terminal; env then execs the
-        // launcher, which execs dotnet, so the process id stays opendesk's own.
-        var info = new ProcessStartInfo("env")
+        // that. Reset them, so a test's Ctrl-C reaches opendesk as it would from a terminal; env (and prlimit) then
+        // exec the launcher, which execs dotnet, so the process id stays opendesk's own.
+        var info = new ProcessStartInfo(fileLimit is null ? "env" : "prlimit")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -61,6 +64,12 @@ internal static class OpendeskCli
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        if (fileLimit is { } limit)
+        {
+            info.ArgumentList.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--nofile={limit}:{limit}"));
+            info.ArgumentList.Add("env");
+        }
+
         info.ArgumentList.Add("--default-signal=INT,QUIT");
         info.ArgumentList.Add(Launcher.Value);
         foreach (var arg in args)
