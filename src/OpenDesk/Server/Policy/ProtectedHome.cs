@@ -162,7 +162,17 @@ internal sealed class ProtectedHome
             return (Relation.None, path);
         }
 
-        var resolved = Resolve(path, followFinal);
+        string resolved;
+        try
+        {
+            resolved = Resolve(path, followFinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only a relative path needs the working directory, and one that is gone leaves it naming nothing.
+            return (Relation.None, path);
+        }
+
         return (RelationOf(resolved, home, mayContain), resolved);
     }
 
