@@ -6,11 +6,15 @@ namespace OpenDesk.Linux;
 
 /// <summary>
 /// A desktop of its own for a headless machine: Xvfb on a free display number plus the openbox window
-/// manager (windows need one to be moved, focused and closed the EWMH way). Both stop on dispose.
+/// manager (windows need one to be moved, focused and closed the EWMH way). Both stop on dispose, and are
+/// tethered to this process, so they also end when it crashes or is killed.
 /// </summary>
 public sealed class VirtualDisplay : IAsyncDisposable
 {
     public const string DefaultSize = "1920x1080";
+
+    /// <summary>How long Xvfb and openbox get to exit on SIGTERM before they are killed.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
     private readonly Process _xvfb;
     private readonly Process? _windowManager;
@@ -74,7 +78,7 @@ public sealed class VirtualDisplay : IAsyncDisposable
         var (width, height) = ParseSize(size);
         var xvfbPath = FindOnPath("Xvfb")
             ?? throw new OpenDeskException("Xvfb is not installed: run `sudo apt-get install -y xvfb openbox` (or start serve inside a desktop session)");
-        var xvfb = Start(xvfbPath, "-displayfd", "1", "-screen", "0", $"{width}x{height}x24", "-nolisten", "tcp", "-noreset", "+extension", "RANDR", "+extension", "DAMAGE");
+        var xvfb = await StartAsync(xvfbPath, "-displayfd", "1", "-screen", "0", $"{width}x{height}x24", "-nolisten", "tcp", "-noreset", "+extension", "RANDR", "+extension", "DAMAGE").ConfigureAwait(false);
         string name;
         try
         {
@@ -91,7 +95,7 @@ public sealed class VirtualDisplay : IAsyncDisposable
         }
         catch
         {
-            Stop(xvfb);
+            await StopAsync(xvfb).ConfigureAwait(false);
             throw;
         }
 
@@ -99,26 +103,38 @@ public sealed class VirtualDisplay : IAsyncDisposable
         _ = xvfb.StandardError.ReadToEndAsync(CancellationToken.None);
         Environment.SetEnvironmentVariable("DISPLAY", name);
         Process? openbox = null;
-        if (windowManager && FindOnPath("openbox") is { } openboxPath)
+        try
         {
-            openbox = Start(openboxPath, "--sm-disable");
-            _ = openbox.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            _ = openbox.StandardError.ReadToEndAsync(CancellationToken.None);
-            await WaitForWindowManagerAsync(cancellationToken).ConfigureAwait(false);
+            if (windowManager && FindOnPath("openbox") is { } openboxPath)
+            {
+                openbox = await StartAsync(openboxPath, "--sm-disable").ConfigureAwait(false);
+                _ = openbox.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                _ = openbox.StandardError.ReadToEndAsync(CancellationToken.None);
+                await WaitForWindowManagerAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            if (openbox is not null)
+            {
+                await StopAsync(openbox).ConfigureAwait(false);
+            }
+
+            await StopAsync(xvfb).ConfigureAwait(false);
+            throw;
         }
 
         return new VirtualDisplay(xvfb, openbox, name, width, height);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_windowManager is not null)
         {
-            Stop(_windowManager);
+            await StopAsync(_windowManager).ConfigureAwait(false);
         }
 
-        Stop(_xvfb);
-        return ValueTask.CompletedTask;
+        await StopAsync(_xvfb).ConfigureAwait(false);
     }
 
     private static async Task WaitForWindowManagerAsync(CancellationToken cancellationToken)
@@ -150,7 +166,7 @@ public sealed class VirtualDisplay : IAsyncDisposable
         return status == Xlib.Success && type != 0 && count > 0;
     }
 
-    private static Process Start(string path, params string[] args)
+    private static Task<Process> StartAsync(string path, params string[] args)
     {
         var info = new ProcessStartInfo(path)
         {
@@ -164,21 +180,35 @@ public sealed class VirtualDisplay : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        return Process.Start(info) ?? throw new OpenDeskException($"could not start {path}");
+        return Processes.TetheredProcess.StartAsync(info);
     }
 
-    private static void Stop(Process process)
+    /// <summary>
+    /// Asks politely first: on SIGTERM Xvfb removes its lock file and socket under /tmp, which SIGKILL would leave
+    /// behind for every later server to step around.
+    /// </summary>
+    private static async Task StopAsync(Process process)
     {
         try
         {
             if (!process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
+                Processes.ProcessInterop.kill(process.Id, Processes.ProcessInterop.SIGTERM);
+                using var grace = new CancellationTokenSource(StopGrace);
+                try
+                {
+                    await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit(5000);
+                }
             }
         }
         catch (InvalidOperationException)
         {
+            // It was never started or is already reaped: nothing left to stop.
         }
 
         process.Dispose();

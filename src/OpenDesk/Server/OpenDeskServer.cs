@@ -285,7 +285,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         var info = new SessionInfo(
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), peerName, peerKeyHex, remoteAddress,
             Wire.Now(), mode);
-        await using var peer = new Peer(channel, new PeerOptions { MaxConcurrentHandlers = _options.MaxCallsInFlight }, new SessionDispatcher(_dispatcher, _options.Policy, _audit, info));
+        await using var peer = new Peer(channel, new PeerOptions { MaxConcurrentHandlers = _options.MaxCallsInFlight }, new SessionDispatcher(_dispatcher, _options.Policy, _audit, info, _options.Home));
         var session = new ActiveSession(info, peer);
 
         var registration = _registry.TryRegister(session);

@@ -10,7 +10,8 @@ namespace OpenDesk.Server;
 /// <summary>
 /// One session's view of the computer (spec §15.5): every unary call passes the approval policy, then the
 /// dispatcher, then is audited, unknown methods and denials included; a stream is checked once at start
-/// and not audited.
+/// and not audited. A call reaching into the opendesk home is put to the policy as an action, never as an
+/// observation, with a summary that says so.
 /// </summary>
 internal sealed class SessionDispatcher : IRequestDispatcher
 {
@@ -19,22 +20,30 @@ internal sealed class SessionDispatcher : IRequestDispatcher
     private readonly AuditLog? _audit;
     private readonly SessionInfo _session;
     private readonly string _label;
+    private readonly ProtectedHome _home;
 
-    public SessionDispatcher(ComputerDispatcher inner, IApprovalPolicy policy, AuditLog? audit, SessionInfo session)
+    /// <param name="inner">Runs the calls on the computer.</param>
+    /// <param name="policy">Approves each call first.</param>
+    /// <param name="audit">Records each unary call; null when auditing is off.</param>
+    /// <param name="session">The session the calls belong to.</param>
+    /// <param name="home">The serving home; <c>fs.*</c> calls reaching into it are gated (see <see cref="ProtectedHome"/>).</param>
+    public SessionDispatcher(ComputerDispatcher inner, IApprovalPolicy policy, AuditLog? audit, SessionInfo session, Trust.OpenDeskHome home)
     {
         _inner = inner;
         _policy = policy;
         _audit = audit;
         _session = session;
         _label = session.Label;
+        _home = new ProtectedHome(home.Path);
     }
 
     public async ValueTask<MsgMap?> InvokeAsync(string method, MsgMap parameters, CancellationToken cancellationToken)
     {
-        var summary = CallSummary.For(method, parameters);
+        var call = CallSummary.Describe(method, parameters, _home);
+        var summary = call.Summary;
         try
         {
-            await ApproveAsync(method, summary, cancellationToken).ConfigureAwait(false);
+            await ApproveAsync(method, call, cancellationToken).ConfigureAwait(false);
 
             // An approval can take a while; a session evicted meanwhile must not act any more.
             cancellationToken.ThrowIfCancellationRequested();
@@ -53,7 +62,7 @@ internal sealed class SessionDispatcher : IRequestDispatcher
     {
         if (Methods.IsStream(method))
         {
-            await ApproveAsync(method, CallSummary.For(method, parameters), cancellationToken).ConfigureAwait(false);
+            await ApproveAsync(method, CallSummary.Describe(method, parameters, _home), cancellationToken).ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -64,12 +73,13 @@ internal sealed class SessionDispatcher : IRequestDispatcher
         }
     }
 
-    private async Task ApproveAsync(string method, string summary, CancellationToken cancellationToken)
+    private async Task ApproveAsync(string method, CallDescription call, CancellationToken cancellationToken)
     {
         string? denial;
         try
         {
-            denial = await _policy.CheckAsync(new ApprovalRequest(_label, method, summary, Methods.IsObservation(method)), cancellationToken).ConfigureAwait(false);
+            var request = new ApprovalRequest(_label, method, call.Summary, Methods.IsObservation(method) && !call.TouchesHome);
+            denial = await _policy.CheckAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -51,6 +51,9 @@ public sealed class Identity
             }
             else
             {
+                // A creator killed between writing its temporary file and renaming it left a private key lying
+                // in the home; every creator holds this lock, so none of the temporary files is in use.
+                AtomicFile.RemoveAbandonedTemps(path);
                 var privateKey = X25519.GeneratePrivateKey();
                 AtomicFile.Replace(path, privateKey, AtomicFile.OwnerOnly);
                 identity = new Identity(privateKey);

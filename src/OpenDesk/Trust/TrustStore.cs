@@ -200,6 +200,7 @@ public sealed class TrustStore
         ArgumentNullException.ThrowIfNull(name);
         // Under the store's lock so a concurrent Remove cannot delete the peer between the check and the write.
         using var fileLock = AcquireLock();
+        AtomicFile.RemoveAbandonedTemps(_home.DefaultPeerPath);
         if (!Read().Any(p => p.Name == name))
         {
             return false;
@@ -269,6 +270,11 @@ public sealed class TrustStore
     private void Update(Func<List<TrustedPeer>, bool> mutate)
     {
         using var fileLock = AcquireLock();
+
+        // Every writer of these two files holds this lock, so any temporary file of theirs seen now was left by
+        // a writer that died mid-write (killed, power lost) and would otherwise pile up for good.
+        AtomicFile.RemoveAbandonedTemps(FilePath);
+        AtomicFile.RemoveAbandonedTemps(_home.DefaultPeerPath);
         var peers = Read();
         if (mutate(peers))
         {

@@ -77,6 +77,16 @@ public sealed class ConsoleApprovalTests : IDisposable
             await tty.StandardInput.FlushAsync();
             var refusal = await Assert.ThrowsAsync<PermissionDeniedException>(() => denied);
             Assert.Equal("laptop denied: type 11 chars: 'hello world'", refusal.Detail);
+
+            // Reads are observations, except of the serving home: reading its private key is asked about, saying why.
+            var key = Path.Combine(server.Path, "identity.key");
+            var secret = remote.ReadFileAsync(key);
+            var summary = $"read file: {key} (inside the opendesk home, which holds this desk's private key and trust store)";
+            await WaitForAsync(() => Output().Contains($"laptop wants to {summary}. Allow? [y/N] ", StringComparison.Ordinal), "the prompt for the key", Output);
+            await tty.StandardInput.WriteAsync("n\n");
+            await tty.StandardInput.FlushAsync();
+            var kept = await Assert.ThrowsAsync<PermissionDeniedException>(() => secret);
+            Assert.Equal($"laptop denied: {summary}", kept.Detail);
         }
         finally
         {

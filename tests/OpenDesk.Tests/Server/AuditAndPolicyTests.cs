@@ -95,6 +95,47 @@ public class AuditAndPolicyTests
         Assert.Equal(50, (await client.CursorPositionAsync()).X);
     }
 
+    [Fact]
+    public async Task Console_approval_asks_before_a_read_inside_the_servers_home_and_says_why()
+    {
+        var output = new StringWriter();
+        var policy = new ConsolePolicy(new StringReader("n\n"), output);
+        await using var fixture = await ServerFixture.StartAsync(policy: policy);
+        await using var client = await fixture.ConnectAsync(fixture.AddController("laptop"));
+        var key = Path.Combine(fixture.Home.Path, "identity.key");
+
+        // An ordinary read stays an observation: nobody is asked, and the fake desktop then has no files to read.
+        var passed = await Assert.ThrowsAnyAsync<ProtocolException>(() => client.ReadFileAsync("/etc/hostname"));
+        Assert.Equal(ErrorCodes.CapabilityUnsupported, passed.Code);
+        Assert.Equal("", output.ToString());
+
+        var denied = await Assert.ThrowsAsync<PermissionDeniedException>(() => client.ReadFileAsync(key));
+
+        var summary = $"read file: {key} (inside the opendesk home, which holds this desk's private key and trust store)";
+        Assert.Equal($"laptop denied: {summary}", denied.Detail);
+        Assert.Equal($"\n[opendesk] laptop wants to {summary}. Allow? [y/N] ", output.ToString());
+        await ServerFixture.EventuallyAsync(() => AuditLines(fixture).Count(l => l.Contains("\"call\"", StringComparison.Ordinal)) >= 2, "two audited calls");
+        var call = AuditLines(fixture).Select(l => JsonDocument.Parse(l).RootElement).Last(e => e.GetProperty("type").GetString() == "call");
+        Assert.Equal(summary, call.GetProperty("summary").GetString());
+        Assert.Equal("permission_denied", call.GetProperty("error_code").GetString());
+    }
+
+    [Fact]
+    public async Task The_default_policy_lets_the_home_be_read_and_the_audit_names_it()
+    {
+        await using var fixture = await ServerFixture.StartAsync();
+        await using var client = await fixture.ConnectAsync(fixture.AddController("laptop"));
+        var key = Path.Combine(fixture.Home.Path, "identity.key");
+
+        // Allowed through to the desktop, whose answer (no files here) proves the policy did not stop it.
+        var passed = await Assert.ThrowsAnyAsync<ProtocolException>(() => client.ReadFileAsync(key));
+
+        Assert.Equal(ErrorCodes.CapabilityUnsupported, passed.Code);
+        await ServerFixture.EventuallyAsync(() => AuditLines(fixture).Any(l => l.Contains("\"call\"", StringComparison.Ordinal)), "the audited call");
+        var call = AuditLines(fixture).Select(l => JsonDocument.Parse(l).RootElement).Last(e => e.GetProperty("type").GetString() == "call");
+        Assert.Equal($"read file: {key} (inside the opendesk home, which holds this desk's private key and trust store)", call.GetProperty("summary").GetString());
+    }
+
     [Theory]
     [InlineData("input.text", "{\"text_input\": {\"text\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}}", "type 44 chars: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…'")]
     [InlineData("process.shell", "{\"command\": \"echo it's\"}", "run shell: \"echo it's\"")]

@@ -91,10 +91,7 @@ internal sealed class UnixSocketAdminEndpoint : AdminEndpoint
 
     public override async Task<Stream> ConnectAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(Address))
-        {
-            throw NotRunning(null);
-        }
+        CheckReachable();
 
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
@@ -106,9 +103,14 @@ internal sealed class UnixSocketAdminEndpoint : AdminEndpoint
             socket.Dispose();
 
             // A socket file with nobody listening is what a crashed serve leaves behind.
-            throw e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable
-                ? NotRunning(e)
-                : new OpenDeskException($"cannot connect to the opendesk admin socket at {Address}: {e.Message}", e);
+            throw e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused or SocketError.AddressNotAvailable => NotRunning(e),
+                SocketError.AccessDenied when !FileOwner.IsSupported => new OpenDeskException(
+                    $"permission denied connecting to the opendesk admin socket at {Address}: it belongs to another user, and only the user running `opendesk serve` can manage it",
+                    e),
+                _ => new OpenDeskException($"cannot connect to the opendesk admin socket at {Address}: {e.Message}", e),
+            };
         }
         catch
         {
@@ -117,6 +119,61 @@ internal sealed class UnixSocketAdminEndpoint : AdminEndpoint
         }
 
         return new NetworkStream(socket, ownsSocket: true);
+    }
+
+    /// <summary>
+    /// Tells apart the spec's "no socket" (§20.4) from a socket this user may not use: another user's serve, or
+    /// one whose home this user cannot even look into. Both used to read "Is `opendesk serve` running?" while
+    /// it was. The server refuses other uids anyway, so saying so before connecting changes no outcome.
+    /// </summary>
+    private void CheckReachable()
+    {
+        if (!FileOwner.IsSupported)
+        {
+            if (!File.Exists(Address))
+            {
+                throw NotRunning(null);
+            }
+
+            return;
+        }
+
+        var socket = FileOwner.Of(Address);
+        switch (socket.Errno)
+        {
+            case 0 when socket.Uid != PeerCredentials.EffectiveUserId:
+                throw new OpenDeskException(
+                    $"The opendesk admin socket at {Address} belongs to another user, {FileOwner.Describe(socket.Uid)}; only the user running `opendesk serve` can manage it.");
+            case 0:
+                return;
+            case FileOwner.ENOENT or FileOwner.ENOTDIR:
+                throw NotRunning(null);
+            case FileOwner.EACCES or FileOwner.EPERM:
+                throw CannotLookInside();
+            default:
+                throw new OpenDeskException($"cannot examine the opendesk admin socket at {Address}: {new System.ComponentModel.Win32Exception(socket.Errno).Message}");
+        }
+    }
+
+    /// <summary>Whose directory keeps this user from seeing whether a socket is there: the first one on the path it may not search.</summary>
+    private OpenDeskException CannotLookInside()
+    {
+        var ancestors = new List<string>();
+        for (var directory = Path.GetDirectoryName(Address); !string.IsNullOrEmpty(directory); directory = Path.GetDirectoryName(directory))
+        {
+            ancestors.Add(directory);
+        }
+
+        ancestors.Reverse();
+        if (ancestors.FirstOrDefault(directory => !FileOwner.CanSearch(directory)) is { } blocking
+            && FileOwner.Of(blocking) is { Errno: 0 } owner
+            && owner.Uid != PeerCredentials.EffectiveUserId)
+        {
+            return new OpenDeskException(
+                $"Permission denied reaching the opendesk admin socket at {Address}: {blocking} belongs to another user, {FileOwner.Describe(owner.Uid)}, and only the user running `opendesk serve` can manage it.");
+        }
+
+        return new OpenDeskException($"Permission denied reaching the opendesk admin socket at {Address}.");
     }
 
     private static UnixDomainSocketEndPoint CreateEndPoint(string path)

@@ -8,6 +8,28 @@ namespace OpenDesk.Server.Policy;
 /// </summary>
 internal static class CallSummary
 {
+    /// <summary>
+    /// The summary, extended for a call that touches the opendesk home with why that matters, e.g.
+    /// <c>read file: /home/me/.opendesk/identity.key (inside the opendesk home, which holds this desk's private
+    /// key and trust store)</c>. Other calls keep the spec's exact words.
+    /// </summary>
+    /// <param name="method">The wire method name as received.</param>
+    /// <param name="parameters">The call's parameters as received.</param>
+    /// <param name="home">The serving home, or null when no call is to be checked against one.</param>
+    public static CallDescription Describe(string method, MsgMap parameters, ProtectedHome? home)
+    {
+        if (home?.Concern(method, parameters) is not { } concern)
+        {
+            return new CallDescription(For(method, parameters), TouchesHome: false);
+        }
+
+        // The spec's summary of fs.list is the bare method name, which reads oddly before the path it needs here.
+        var summary = method == "fs.list"
+            ? $"list {(parameters.TryGetValue("path", out var path) ? PyRepr.Str(path) : "?")}"
+            : For(method, parameters);
+        return new CallDescription($"{summary} ({concern})", TouchesHome: true);
+    }
+
     public static string For(string method, MsgMap parameters)
     {
         switch (method)
