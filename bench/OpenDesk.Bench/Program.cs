@@ -1,7 +1,18 @@
 using System.Globalization;
 using OpenDesk.Bench;
 
-// Usage: OpenDesk.Bench [protocol|sessions|desktop|all] [--quick]
+// Usage: OpenDesk.Bench [protocol|sessions|desktop|attack|all] [--quick]
+// The attack suite runs this executable again in two helper modes of its own.
+if (args.FirstOrDefault() == "attack-flood")
+{
+    return await AttackFlood.MainAsync(args);
+}
+
+if (args.FirstOrDefault() == "attack-hold")
+{
+    return await HeldController.MainAsync(args);
+}
+
 var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var quick = args.Contains("--quick");
 Console.WriteLine($"opendesk benchmarks ({Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture)})");
@@ -24,6 +35,25 @@ if (suite is "desktop" or "all")
     else
     {
         await DesktopBenchmark.RunAsync(quick);
+    }
+}
+
+if (suite is "attack" or "all")
+{
+    if (!OperatingSystem.IsLinux())
+    {
+        Console.WriteLine("attack benchmark skipped: it reads serve's memory and descriptors from Linux's /proc");
+    }
+    else
+    {
+        // Ctrl-C ends the suite through its finally blocks, which stop serve and the attackers and delete the homes.
+        using var interrupted = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            interrupted.Cancel();
+        };
+        await AttackBenchmark.RunAsync(quick, interrupted.Token);
     }
 }
 
