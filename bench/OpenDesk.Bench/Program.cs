@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using OpenDesk.Bench;
 
 // Usage: OpenDesk.Bench [protocol|sessions|desktop|attack|all] [--quick]
@@ -46,14 +47,26 @@ if (suite is "attack" or "all")
     }
     else
     {
-        // Ctrl-C ends the suite through its finally blocks, which stop serve and the attackers and delete the homes.
+        // Ctrl-C or SIGTERM ends the suite through its finally blocks, which stop serve and the attackers and
+        // delete the temporary homes.
         using var interrupted = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void Interrupt(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             interrupted.Cancel();
-        };
-        await AttackBenchmark.RunAsync(quick, interrupted.Token);
+        }
+
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        try
+        {
+            await AttackBenchmark.RunAsync(quick, interrupted.Token);
+        }
+        catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+        {
+            Console.WriteLine("attack benchmark interrupted; serve, the attackers and the temporary homes are cleaned up");
+            return 130;
+        }
     }
 }
 

@@ -14,6 +14,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Lock _gate = new();
+    private List<(int Pid, string CommandLine)> _helpers = [];
 
     private ServeProcess(Process process)
     {
@@ -77,6 +78,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
                 if (ListeningLine().Match(serve.Output) is { Success: true } match)
                 {
                     serve.Port = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+                    serve._helpers = Descendants(serve.Pid);
                     break;
                 }
 
@@ -131,8 +133,71 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             }
         }
 
+        // A serve that died leaves its Xvfb and window manager to init, out of reach of a tree kill.
+        foreach (var (pid, commandLine) in _helpers)
+        {
+            if (CommandLine(pid) == commandLine)
+            {
+                ChildProcesses.Signal(pid, "KILL");
+            }
+        }
+
         ChildProcesses.Forget(_process);
         _process.Dispose();
+    }
+
+    /// <summary>Every process below <paramref name="pid"/>, from the parent ids in /proc/*/stat.</summary>
+    private static List<(int Pid, string CommandLine)> Descendants(int pid)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var child))
+            {
+                continue;
+            }
+
+            try
+            {
+                // Fields after the parenthesised command name: state, then the parent id.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(child);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Exited while being listed.
+            }
+        }
+
+        var found = new List<(int, string)>();
+        var pending = new Queue<int>([pid]);
+        while (pending.TryDequeue(out var parent))
+        {
+            foreach (var child in children.GetValueOrDefault(parent) ?? [])
+            {
+                if (CommandLine(child) is { } commandLine)
+                {
+                    found.Add((child, commandLine));
+                    pending.Enqueue(child);
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static string? CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private void Append(string? line)
