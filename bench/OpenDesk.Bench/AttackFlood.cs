@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using OpenDesk.Session;
 
@@ -155,7 +154,7 @@ internal static class AttackFlood
             Interlocked.Increment(ref counters.TimedOut);
             counters.FirstError ??= $"; first failure: {e.GetType().Name}: {e.Message}";
         }
-        catch (Exception e) when (e is IOException or SocketException)
+        catch (Exception e)
         {
             Interlocked.Increment(ref counters.Refused);
             counters.FirstError ??= $"; first failure: {e.GetType().Name}: {e.Message}";
