@@ -22,7 +22,7 @@ internal static class AttackBenchmark
     [
         ("tcp-idle", 1000, "(a) 1000 idle TCP connections/s"),
         ("ws-idle", 500, "(b) 500 upgraded, silent WebSockets/s"),
-        ("handshake-stall", 200, "(c) 200 auth_hello-then-silence/s"),
+        ("handshake-stall", 200, "(c) 200/s auth_hello (controller key), silent"),
         ("oversize", 16, "(d) 8 MiB pre-auth messages, 16 senders"),
         ("unknown-keys", 32, "(e) unknown-key logins, 32 clients"),
     ];
@@ -227,11 +227,11 @@ internal static class AttackBenchmark
     private static void Print(List<Row> rows, double latencyLimit, SlotResult? slot)
     {
         Console.WriteLine();
-        Console.WriteLine($"{"flood",-42} {"p50",9} {"p99",9} {"calls",6} {"failed",6} {"RSS MB before/peak/after",26} {"fds before/peak/after",22} {"alive",5}  result");
+        Console.WriteLine($"{"flood",-46} {"p50",9} {"p99",9} {"calls",6} {"failed",6} {"RSS MB before/peak/after",26} {"fds before/peak/after",22} {"alive",5}  result");
         foreach (var row in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{row.Label,-42} {Ms(row.Latency.P50),9} {Ms(row.Latency.P99),9} {row.Latency.Calls,6} {row.Latency.Failed,6} {Triple(row.Before?.RssMb, row.Peak?.RssMb, row.After?.RssMb),26} {Triple(row.Before?.FileDescriptors, row.Peak?.FileDescriptors, row.After?.FileDescriptors),22} {(row.Alive ? "yes" : "NO"),5}  {row.Verdict()}"));
+                $"{row.Label,-46} {Ms(row.Latency.P50),9} {Ms(row.Latency.P99),9} {row.Latency.Calls,6} {row.Latency.Failed,6} {Triple(row.Before?.RssMb, row.Peak?.RssMb, row.After?.RssMb),26} {Triple(row.Before?.FileDescriptors, row.Peak?.FileDescriptors, row.After?.FileDescriptors),22} {(row.Alive ? "yes" : "NO"),5}  {row.Verdict()}"));
             if (row.AttackerSummary.Length > 0)
             {
                 Console.WriteLine($"    attacker: {row.AttackerSummary}");
