@@ -1,7 +1,19 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using OpenDesk.Bench;
 
-// Usage: OpenDesk.Bench [protocol|sessions|desktop|all] [--quick]
+// Usage: OpenDesk.Bench [protocol|sessions|desktop|attack|all] [--quick]
+// The attack suite runs this executable again in two helper modes of its own.
+if (args.FirstOrDefault() == "attack-flood")
+{
+    return await AttackFlood.MainAsync(args);
+}
+
+if (args.FirstOrDefault() == "attack-hold")
+{
+    return await HeldController.MainAsync(args);
+}
+
 var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var quick = args.Contains("--quick");
 Console.WriteLine($"opendesk benchmarks ({Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture)})");
@@ -24,6 +36,37 @@ if (suite is "desktop" or "all")
     else
     {
         await DesktopBenchmark.RunAsync(quick);
+    }
+}
+
+if (suite is "attack" or "all")
+{
+    if (!OperatingSystem.IsLinux())
+    {
+        Console.WriteLine("attack benchmark skipped: it reads serve's memory and descriptors from Linux's /proc");
+    }
+    else
+    {
+        // Ctrl-C or SIGTERM ends the suite through its finally blocks, which stop serve and the attackers and
+        // delete the temporary homes.
+        using var interrupted = new CancellationTokenSource();
+        void Interrupt(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            interrupted.Cancel();
+        }
+
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        try
+        {
+            await AttackBenchmark.RunAsync(quick, interrupted.Token);
+        }
+        catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+        {
+            Console.WriteLine("attack benchmark interrupted; serve, the attackers and the temporary homes are cleaned up");
+            return 130;
+        }
     }
 }
 

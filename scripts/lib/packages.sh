@@ -1,11 +1,12 @@
 # Installs the Debian packages a job needs, once per machine; sourced by the scripts in scripts/.
-# Usage: ensure_packages test|demo|bench
+# Usage: ensure_packages test|demo|bench|fuzz
 
 packages_for() {
   case "$1" in
     test) echo "python3 util-linux passwd procps iproute2 xvfb openbox xterm x11-utils x11-xserver-utils xdotool wmctrl xclip libturbojpeg0" ;;
     demo) echo "util-linux xvfb openbox xterm x11-utils libturbojpeg0" ;;
     bench) echo "xvfb openbox xterm x11-utils x11-xserver-utils xdotool libturbojpeg0 scrot x11vnc vncsnapshot" ;;
+    fuzz) echo "afl++" ;;
   esac
 }
 
