@@ -51,14 +51,18 @@ internal static class CpacePairingVectorFile
     public static byte[] Scalar(string seed, string side) =>
         LibSodium.RistrettoScalarReduce(SHA512.HashData(Encoding.ASCII.GetBytes($"{seed}: {side} cpace scalar")));
 
-    /// <summary>Runs both sides concurrently and returns the messages in wire order with each side's outcome.</summary>
-    public static async Task<(List<byte[]> Messages, SessionKeys? Client, SessionKeys? Server, Exception? ClientError, Exception? ServerError)> RunBothAsync(
-        string serverCode, string clientCode, KeyPair serverStatic, KeyPair clientStatic, KeyPair serverEphemeral, KeyPair clientEphemeral, byte[] serverScalar, byte[] clientScalar)
+    /// <summary>
+    /// Runs both sides concurrently and returns the messages as delivered, in wire order, with each side's outcome.
+    /// <paramref name="tamper"/> may replace message n (0-based) on its way; null secrets are drawn fresh.
+    /// </summary>
+    public static async Task<(List<byte[]> Messages, SessionKeys? Client, SessionKeys? Server, AuthenticationException? ClientError, AuthenticationException? ServerError)> RunBothAsync(
+        string serverCode, string clientCode, KeyPair serverStatic, KeyPair clientStatic,
+        KeyPair? serverEphemeral = null, KeyPair? clientEphemeral = null, byte[]? serverScalar = null, byte[]? clientScalar = null, Func<int, byte[], byte[]>? tamper = null)
     {
         var messages = new List<byte[]>();
         var (clientTransport, serverTransport) = InMemoryTransport.CreatePair();
-        clientTransport.Tamper = m => Record(messages, m);
-        serverTransport.Tamper = m => Record(messages, m);
+        clientTransport.Tamper = m => Record(messages, m, tamper);
+        serverTransport.Tamper = m => Record(messages, m, tamper);
 
         var server = Task.Run(async () =>
         {
@@ -72,7 +76,19 @@ internal static class CpacePairingVectorFile
                 await serverTransport.CloseAsync();
             }
         });
-        var client = CpacePairingHandshake.RunClientAsync(clientTransport, clientStatic, clientCode, default, clientEphemeral, clientScalar);
+        var client = Task.Run(async () =>
+        {
+            try
+            {
+                return await CpacePairingHandshake.RunClientAsync(clientTransport, clientStatic, clientCode, default, clientEphemeral, clientScalar);
+            }
+            catch (AuthenticationException)
+            {
+                // As a real client does, so a server waiting for the next message sees the close.
+                await clientTransport.CloseAsync();
+                throw;
+            }
+        });
 
         var (clientKeys, clientError) = await Outcome(client);
         var (serverKeys, serverError) = await Outcome(server);
@@ -159,7 +175,7 @@ internal static class CpacePairingVectorFile
         w.WriteEndArray();
 
         var wrong = await RunBothAsync(code, wrongCode, ss, sc, es, ec, ys, yc);
-        if (wrong.ClientError is not AuthenticationException clientError || wrong.ServerError is not AuthenticationException serverError || wrong.Messages.Count != 4)
+        if (wrong.ClientError is not { } clientError || wrong.ServerError is not { } serverError || wrong.Messages.Count != 4)
         {
             throw new InvalidOperationException($"vector case {name}: the wrong code did not fail as designed");
         }
@@ -222,17 +238,17 @@ internal static class CpacePairingVectorFile
 
     private static void Hex(Utf8JsonWriter w, string name, ReadOnlySpan<byte> value) => w.WriteString(name, VectorFiles.ToHex(value));
 
-    private static byte[] Record(List<byte[]> messages, byte[] message)
+    private static byte[] Record(List<byte[]> messages, byte[] message, Func<int, byte[], byte[]>? tamper)
     {
         lock (messages)
         {
-            messages.Add(message.ToArray());
+            var delivered = tamper?.Invoke(messages.Count, message) ?? message;
+            messages.Add(delivered.ToArray());
+            return delivered;
         }
-
-        return message;
     }
 
-    private static async Task<(SessionKeys?, Exception?)> Outcome(Task<SessionKeys> side)
+    private static async Task<(SessionKeys?, AuthenticationException?)> Outcome(Task<SessionKeys> side)
     {
         try
         {
