@@ -8,22 +8,32 @@ using OpenDesk.Transport;
 namespace OpenDesk.Bench;
 
 /// <summary>
-/// Protocol core over a real loopback WebSocket: auth handshake time, small-call round trip, and
-/// throughput of calls carrying 1 MiB of bytes.
+/// Protocol core over a real loopback WebSocket: auth and pairing handshake times (v1 PBKDF2 pairing against
+/// CPace pairing), small-call round trip, and throughput of calls carrying 1 MiB of bytes.
 /// </summary>
 internal static class ProtocolBenchmark
 {
+    private const string PairingCode = "428901";
+
     public static async Task RunAsync(int handshakes, int calls, int bulkCalls)
     {
         var serverKey = KeyPair.Generate();
         var clientKey = KeyPair.Generate();
         var options = new TransportOptions();
+
+        // Derived once, as a server does when it opens a pairing window; the client derives it per attempt.
+        var serverPsk = HandshakeCrypto.DerivePsk(PairingCode);
         await using var server = await WebSocketServer.StartAsync("127.0.0.1", 0, options, async (transport, ct) =>
         {
             try
             {
-                var hello = await HandshakeMessage.ReceiveAsync(transport, ct, HandshakeMessage.AuthHello);
-                var keys = await AuthHandshake.RunServerAsync(transport, serverKey, hello, _ => true, ct);
+                var hello = await HandshakeMessage.ReceiveAsync(transport, ct, HandshakeMessage.AuthHello, HandshakeMessage.PairHello, CpacePairingHandshake.Hello);
+                var keys = hello["kind"] switch
+                {
+                    HandshakeMessage.PairHello => await PairingHandshake.RunServerAsync(transport, serverKey, serverPsk, hello, ct),
+                    CpacePairingHandshake.Hello => await CpacePairingHandshake.RunServerAsync(transport, serverKey, PairingCode, hello, ct),
+                    _ => await AuthHandshake.RunServerAsync(transport, serverKey, hello, _ => true, ct),
+                };
                 await using var peer = new Peer(new SecureChannel(transport, keys), null, new EchoDispatcher());
                 await peer.StartAsync(new HelloFrame(HelloFrame.ServerRole, "", new MsgMap(), new MsgMap(), null), ct);
                 await peer.Closed.WaitAsync(ct);
@@ -49,6 +59,17 @@ internal static class ProtocolBenchmark
 
         Stats.Print($"auth handshake (n={handshakes}) median", Stats.Ms(Stats.Percentile(handshakeTimes, 50)));
         Stats.Print($"auth handshake p99", Stats.Ms(Stats.Percentile(handshakeTimes, 99)));
+
+        // Client-side time from connected to keys, including the client's own code-to-key work. v1 ends when the
+        // client sends pair_finish; CPace waits one more message for the server's confirmation.
+        var v1Pairings = Math.Max(5, handshakes / 10);
+        var v1Times = await TimePairingsAsync(uri, options, v1Pairings, (transport, ct) =>
+            PairingHandshake.RunClientAsync(transport, clientKey, HandshakeCrypto.DerivePsk(PairingCode), ct));
+        Stats.Print($"v1 pairing handshake, PBKDF2 (n={v1Pairings}) median", Stats.Ms(Stats.Percentile(v1Times, 50)));
+        var cpaceTimes = await TimePairingsAsync(uri, options, handshakes, (transport, ct) =>
+            CpacePairingHandshake.RunClientAsync(transport, clientKey, PairingCode, ct));
+        Stats.Print($"CPace pairing handshake (n={handshakes}) median", Stats.Ms(Stats.Percentile(cpaceTimes, 50)));
+        Stats.Print("CPace pairing handshake p99", Stats.Ms(Stats.Percentile(cpaceTimes, 99)));
 
         var connection = await WebSocketConnector.ConnectAsync(uri, options, TimeSpan.FromSeconds(5), CancellationToken.None);
         var sessionKeys = await AuthHandshake.RunClientAsync(connection, clientKey, serverKey.PublicKey, CancellationToken.None);
@@ -93,6 +114,23 @@ internal static class ProtocolBenchmark
         await Task.WhenAll(Enumerable.Range(0, bulkCalls).Select(_ => client.CallAsync("size", payload)));
         parallel.Stop();
         Stats.Print($"1 MiB calls, all in flight (n={bulkCalls})", $"{(bulkCalls / parallel.Elapsed.TotalSeconds).ToString("0.0", CultureInfo.InvariantCulture)} MiB/s");
+    }
+
+    private static async Task<List<double>> TimePairingsAsync(Uri uri, TransportOptions options, int count, Func<IMessageTransport, CancellationToken, Task<SessionKeys>> pair)
+    {
+        var times = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var transport = await WebSocketConnector.ConnectAsync(uri, options, TimeSpan.FromSeconds(5), CancellationToken.None);
+            var sw = Stopwatch.StartNew();
+            var keys = await pair(transport, CancellationToken.None);
+            sw.Stop();
+            times.Add(sw.Elapsed.TotalMilliseconds);
+            await using var peer = new Peer(new SecureChannel(transport, keys));
+            await peer.StartAsync(HelloFrame.Client());
+        }
+
+        return times;
     }
 
     private sealed class EchoDispatcher : IRequestDispatcher
