@@ -10,8 +10,8 @@ namespace OpenDesk.Linux.Accessibility;
 /// the first of its kin the object offers (toolkits name the one default action of a widget differently: GTK
 /// check boxes "click", combo boxes "press", entries "activate");</item>
 /// <item><c>focus</c>: Component.GrabFocus;</item>
-/// <item><c>set_value</c>: the element's <c>value</c> becomes the object's whole text (EditableText) or, parsed as a
-/// number, its current value (Value);</item>
+/// <item><c>set_value</c>: the element's <c>value</c>, when it is a number, becomes the current value of an
+/// object with a Value (slider, spin button), else the whole text of one with EditableText (entry);</item>
 /// <item>any other name: the object's AT-SPI action of exactly that name (case-insensitive), e.g. <c>expand or contract</c>.</item>
 /// </list>
 /// </summary>
@@ -79,6 +79,17 @@ internal static class ElementActions
             throw new ProtocolException(ErrorCodes.InvalidArgument, "set_value takes the new value from the element's value field, which is nil");
         }
 
+        var adjustable = UIElementMapper.CanSetValue(target) && target.Interfaces.HasFlag(AtSpiInterfaces.Value);
+        var isNumber = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number);
+
+        // A spin button is both: its text only becomes its value once the user leaves the field, so a number
+        // goes to the value, where the widget takes it at once.
+        if (adjustable && isNumber)
+        {
+            await bus.SetCurrentValueAsync(target.Ref, number).ConfigureAwait(false);
+            return;
+        }
+
         if (target.Interfaces.HasFlag(AtSpiInterfaces.EditableText) && target.States.Has(AtSpiState.Editable))
         {
             if (!await bus.SetTextContentsAsync(target.Ref, value).ConfigureAwait(false))
@@ -89,15 +100,9 @@ internal static class ElementActions
             return;
         }
 
-        if (UIElementMapper.CanSetValue(target) && target.Interfaces.HasFlag(AtSpiInterfaces.Value))
+        if (adjustable)
         {
-            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
-            {
-                throw new ProtocolException(ErrorCodes.InvalidArgument, $"{Describe(target)} holds a number; '{value}' is not one");
-            }
-
-            await bus.SetCurrentValueAsync(target.Ref, number).ConfigureAwait(false);
-            return;
+            throw new ProtocolException(ErrorCodes.InvalidArgument, $"{Describe(target)} holds a number; '{value}' is not one");
         }
 
         throw new ProtocolException(ErrorCodes.InvalidArgument, $"{Describe(target)} has no editable text or adjustable value to set");
