@@ -64,17 +64,19 @@ internal sealed class ApplicationCache
     public int Count => _items.Count;
 
     /// <summary>
-    /// Reads the application's cache. GTK builds its cache only once an assistive technology has shown
-    /// itself, which asking for the application's bus address does, so both calls go out together and the
-    /// cache answers from the first request on. Null when the application has no usable cache.
+    /// Reads the application's cache, and its private bus address on the way. GTK builds its cache only once an
+    /// assistive technology has shown itself, which asking for that address does, so both calls go out together
+    /// and the cache answers from the first request on. The cache is null when the application has none that
+    /// this client can use; the address is null when the application has no private bus.
     /// </summary>
-    public static async Task<ApplicationCache?> LoadAsync(AtSpiConnection bus, string busName)
+    public static async Task<(ApplicationCache? Cache, string? PrivateAddress)> LoadAsync(AtSpiConnection bus, string busName)
     {
         var activation = bus.GetApplicationBusAddressAsync(busName);
         var items = bus.GetCacheItemsAsync(busName);
+        string? address = null;
         try
         {
-            await activation.ConfigureAwait(false);
+            address = await activation.ConfigureAwait(false);
         }
         catch (Exception e) when (e is DBusErrorReplyException or InvalidDataException)
         {
@@ -83,11 +85,11 @@ internal sealed class ApplicationCache
 
         try
         {
-            return await items.ConfigureAwait(false) is { } list ? new ApplicationCache(list) : null;
+            return (await items.ConfigureAwait(false) is { } list ? new ApplicationCache(list) : null, address);
         }
         catch (Exception e) when (e is DBusErrorReplyException or InvalidDataException or DBusReadException)
         {
-            return null;
+            return (null, address);
         }
     }
 

@@ -25,12 +25,12 @@ internal sealed class AtSpiAccessibility : IDisposable
     private readonly EwmhWindows? _windows;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
-    private AtSpiConnection? _bus;
+    private AtSpiSession? _session;
     private bool _disposed;
 
     private AtSpiAccessibility(AtSpiConnection bus, string? displayName, Func<string, string?> environment, EwmhWindows? windows, ILogger logger)
     {
-        _bus = bus;
+        _session = new AtSpiSession(bus);
         _displayName = displayName;
         _environment = environment;
         _windows = windows;
@@ -77,9 +77,9 @@ internal sealed class AtSpiAccessibility : IDisposable
         }
 
         var depth = Math.Min(maxDepth, TreeOptions.DepthCeiling);
-        return RunAsync(async (bus, ct) =>
+        return RunAsync(async (session, ct) =>
         {
-            var resolver = new TargetResolver(bus, _windows);
+            var resolver = session.Resolver(_windows);
             var target = windowId is not null ? await resolver.ForWindowAsync(windowId).ConfigureAwait(false)
                 : app is not null ? await resolver.ForApplicationAsync(app).ConfigureAwait(false)
                 : await resolver.ForFocusAsync().ConfigureAwait(false);
@@ -102,19 +102,19 @@ internal sealed class AtSpiAccessibility : IDisposable
     {
         ArgumentNullException.ThrowIfNull(element);
         ArgumentNullException.ThrowIfNull(action);
-        return RunAsync(async (bus, ct) =>
+        return RunAsync(async (session, ct) =>
         {
-            var target = await new ElementFinder(bus, new TargetResolver(bus, _windows)).FindAsync(element, app, ct).ConfigureAwait(false);
-            await ElementActions.PerformAsync(bus, target, action, element.Value).ConfigureAwait(false);
+            var target = await new ElementFinder(session.Bus, session.Resolver(_windows)).FindAsync(element, app, ct).ConfigureAwait(false);
+            await ElementActions.PerformAsync(session.Bus, target, action, element.Value).ConfigureAwait(false);
             return true;
         }, cancellationToken);
     }
 
     /// <summary>The tree of an application with explicit options, for measurements beyond what <c>ui.tree</c> exposes.</summary>
     internal Task<TreeReadResult> ReadApplicationAsync(string app, TreeOptions options, CancellationToken cancellationToken) =>
-        RunAsync(async (bus, ct) =>
+        RunAsync(async (session, ct) =>
         {
-            var target = await new TargetResolver(bus, _windows).ForApplicationAsync(app).ConfigureAwait(false);
+            var target = await session.Resolver(_windows).ForApplicationAsync(app).ConfigureAwait(false);
             return await target.Reader.ReadAsync(target.Root, target.RootPath, options, ct).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -124,8 +124,8 @@ internal sealed class AtSpiAccessibility : IDisposable
         try
         {
             _disposed = true;
-            _bus?.Dispose();
-            _bus = null;
+            _session?.Dispose();
+            _session = null;
         }
         finally
         {
@@ -133,15 +133,15 @@ internal sealed class AtSpiAccessibility : IDisposable
         }
     }
 
-    private async Task<T> RunAsync<T>(Func<AtSpiConnection, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(Func<AtSpiSession, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(RequestTimeout);
-        AtSpiConnection? bus = null;
+        AtSpiSession? session = null;
         try
         {
-            bus = await BusAsync(deadline.Token).ConfigureAwait(false);
-            return await operation(bus, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+            session = await SessionAsync(deadline.Token).ConfigureAwait(false);
+            return await operation(session, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -150,7 +150,7 @@ internal sealed class AtSpiAccessibility : IDisposable
         }
         catch (DBusConnectionException e)
         {
-            Forget(bus);
+            Forget(session);
             throw new ProtocolException(ErrorCodes.Internal, $"lost the connection to the accessibility bus: {e.Message}; the next request connects again");
         }
         catch (DBusErrorReplyException e)
@@ -163,9 +163,9 @@ internal sealed class AtSpiAccessibility : IDisposable
         }
     }
 
-    private async Task<AtSpiConnection> BusAsync(CancellationToken cancellationToken)
+    private async Task<AtSpiSession> SessionAsync(CancellationToken cancellationToken)
     {
-        if (_bus is { Disconnected.IsCompleted: false } current)
+        if (_session is { IsConnected: true } current)
         {
             return current;
         }
@@ -174,15 +174,17 @@ internal sealed class AtSpiAccessibility : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_bus is { Disconnected.IsCompleted: false } connected)
+            if (_session is { IsConnected: true } connected)
             {
                 return connected;
             }
 
-            _bus?.Dispose();
-            _bus = await ConnectAsync(_displayName, _environment, _logger, cancellationToken).ConfigureAwait(false)
+            _session?.Dispose();
+            _session = null;
+            var bus = await ConnectAsync(_displayName, _environment, _logger, cancellationToken).ConfigureAwait(false)
                 ?? throw new ProtocolException(ErrorCodes.Internal, "the accessibility bus of this session is gone (was the session's bus launcher stopped?)");
-            return _bus;
+            _session = new AtSpiSession(bus);
+            return _session;
         }
         finally
         {
@@ -190,11 +192,11 @@ internal sealed class AtSpiAccessibility : IDisposable
         }
     }
 
-    private void Forget(AtSpiConnection? bus)
+    private void Forget(AtSpiSession? session)
     {
-        if (bus is not null && Interlocked.CompareExchange(ref _bus, null, bus) == bus)
+        if (session is not null && Interlocked.CompareExchange(ref _session, null, session) == session)
         {
-            bus.Dispose();
+            session.Dispose();
         }
     }
 

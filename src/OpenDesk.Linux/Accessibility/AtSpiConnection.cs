@@ -32,8 +32,21 @@ internal sealed class AtSpiConnection : IDisposable
 
     public string Address { get; }
 
-    /// <summary>Completes when the bus drops the connection (or it is disposed).</summary>
-    public Task Disconnected => _connection.DisconnectedAsync();
+    /// <summary>False once the peer dropped the connection or it was disposed.</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            try
+            {
+                return !_connection.DisconnectedAsync().IsCompleted;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
 
     public static async Task<AtSpiConnection> ConnectAsync(string address, CancellationToken cancellationToken)
     {
@@ -175,14 +188,16 @@ internal sealed class AtSpiConnection : IDisposable
         {
             total = await count.ConfigureAwait(false);
         }
-        finally
+        catch
         {
-            // Observed either way: an object without actions may refuse the speculative first name.
-            _ = first.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            await Observe(first).ConfigureAwait(false);
+            throw;
         }
 
         if (total <= 0)
         {
+            // An object without actions may refuse the speculative first name.
+            await Observe(first).ConfigureAwait(false);
             return [];
         }
 
@@ -418,6 +433,18 @@ internal sealed class AtSpiConnection : IDisposable
         }
 
         return items;
+    }
+
+    private static async Task Observe(Task call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DBusExceptionBase or InvalidDataException)
+        {
+            // Its outcome no longer matters.
+        }
     }
 
     private static AccessibleRef ReadReference(ref Reader reader)

@@ -12,7 +12,7 @@ namespace OpenDesk.Linux.Accessibility;
 /// whose extents lie closest to the window's. One resolver serves one request, so every application's cache is
 /// read at most once per request.
 /// </summary>
-internal sealed class TargetResolver(AtSpiConnection bus, EwmhWindows? windows)
+internal sealed class TargetResolver(AtSpiConnection bus, ApplicationConnections connections, EwmhWindows? windows)
 {
     private readonly Dictionary<string, Task<AccessibleTreeReader>> _readers = new(StringComparer.Ordinal);
     private List<AccessibleApplication>? _applications;
@@ -210,8 +210,11 @@ internal sealed class TargetResolver(AtSpiConnection bus, EwmhWindows? windows)
         return null;
     }
 
-    private async Task<AccessibleTreeReader> LoadReaderAsync(string busName) =>
-        new(bus, await ApplicationCache.LoadAsync(bus, busName).ConfigureAwait(false));
+    private async Task<AccessibleTreeReader> LoadReaderAsync(string busName)
+    {
+        var (cache, address) = await ApplicationCache.LoadAsync(bus, busName).ConfigureAwait(false);
+        return new AccessibleTreeReader(await connections.ForAsync(busName, address).ConfigureAwait(false), cache);
+    }
 
     private static bool IsBetter((TreeTarget, bool Title, bool Showing, double Distance) a, (TreeTarget, bool Title, bool Showing, double Distance) b) =>
         a.Title != b.Title ? a.Title : a.Showing != b.Showing ? a.Showing : a.Distance < b.Distance;
