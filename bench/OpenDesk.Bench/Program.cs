@@ -1,7 +1,7 @@
 using System.Globalization;
 using OpenDesk.Bench;
 
-// Usage: OpenDesk.Bench [protocol|sessions|desktop|all] [--quick]
+// Usage: OpenDesk.Bench [protocol|sessions|desktop|a11y|all] [--quick]
 var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var quick = args.Contains("--quick");
 Console.WriteLine($"opendesk benchmarks ({Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture)})");
@@ -24,6 +24,18 @@ if (suite is "desktop" or "all")
     else
     {
         await DesktopBenchmark.RunAsync(quick);
+    }
+}
+
+if (suite is "a11y" or "all")
+{
+    if (!OperatingSystem.IsLinux())
+    {
+        Console.WriteLine("a11y benchmark skipped: it needs Linux with Xvfb and AT-SPI");
+    }
+    else
+    {
+        await AccessibilityBenchmark.RunAsync(quick);
     }
 }
 
