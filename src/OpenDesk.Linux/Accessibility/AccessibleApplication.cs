@@ -8,7 +8,10 @@ internal sealed record AccessibleApplication(AccessibleRef Root, string Name, in
 {
     public string BusName => Root.BusName;
 
-    /// <summary>The kernel's name of the process (<c>/proc/PID/comm</c>), another name controllers know it by.</summary>
+    /// <summary>
+    /// The program the process runs (the file name of its <c>argv[0]</c>; the kernel's 15-character
+    /// <c>comm</c> would cut <c>gtk3-widget-factory</c> short), another name controllers know it by.
+    /// </summary>
     public string? ProcessName()
     {
         if (Pid is not { } pid)
@@ -18,7 +21,8 @@ internal sealed record AccessibleApplication(AccessibleRef Root, string Name, in
 
         try
         {
-            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
+            var argv0 = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0')[0];
+            return argv0.Length > 0 ? Path.GetFileName(argv0) : File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -18,18 +18,20 @@ internal sealed class AtSpiAccessibility : IDisposable
     public static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>A whole request; an application that hangs in its main loop must not hang the controller.</summary>
-    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(15);
 
     private readonly string? _displayName;
     private readonly Func<string, string?> _environment;
     private readonly EwmhWindows? _windows;
     private readonly ILogger _logger;
+    private readonly TimeSpan _requestTimeout;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private AtSpiSession? _session;
     private bool _disposed;
 
-    private AtSpiAccessibility(AtSpiConnection bus, string? displayName, Func<string, string?> environment, EwmhWindows? windows, ILogger logger)
+    private AtSpiAccessibility(AtSpiConnection bus, string? displayName, Func<string, string?> environment, EwmhWindows? windows, ILogger logger, TimeSpan requestTimeout)
     {
+        _requestTimeout = requestTimeout;
         _session = new AtSpiSession(bus);
         _displayName = displayName;
         _environment = environment;
@@ -45,7 +47,8 @@ internal sealed class AtSpiAccessibility : IDisposable
     /// <param name="windows">The X windows, to map a window id or the focused window to its application; may be null.</param>
     /// <param name="logger">Where the outcome of the probe goes.</param>
     /// <param name="environment">Reads environment variables; null for this process's.</param>
-    public static AtSpiAccessibility? TryOpen(string? displayName, EwmhWindows? windows, ILogger logger, Func<string, string?>? environment = null)
+    /// <param name="requestTimeout">How long one request may take; null for <see cref="DefaultRequestTimeout"/>.</param>
+    public static AtSpiAccessibility? TryOpen(string? displayName, EwmhWindows? windows, ILogger logger, Func<string, string?>? environment = null, TimeSpan? requestTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(logger);
         environment ??= Environment.GetEnvironmentVariable;
@@ -59,7 +62,7 @@ internal sealed class AtSpiAccessibility : IDisposable
                 return null;
             }
 
-            return new AtSpiAccessibility(bus, displayName, environment, windows, logger);
+            return new AtSpiAccessibility(bus, displayName, environment, windows, logger, requestTimeout ?? DefaultRequestTimeout);
         }
         catch (OperationCanceledException)
         {
@@ -136,7 +139,7 @@ internal sealed class AtSpiAccessibility : IDisposable
     private async Task<T> RunAsync<T>(Func<AtSpiSession, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(RequestTimeout);
+        deadline.CancelAfter(_requestTimeout);
         AtSpiSession? session = null;
         try
         {
@@ -146,7 +149,7 @@ internal sealed class AtSpiAccessibility : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ProtocolException(ErrorCodes.Timeout,
-                $"the accessibility bus or an application on it did not answer within {RequestTimeout.TotalSeconds} s (is the application busy or hung?)");
+                $"the accessibility bus or an application on it did not answer within {_requestTimeout.TotalSeconds} s (is the application busy or hung?)");
         }
         catch (DBusConnectionException e)
         {

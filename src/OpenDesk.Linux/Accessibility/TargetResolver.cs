@@ -14,6 +14,8 @@ namespace OpenDesk.Linux.Accessibility;
 /// </summary>
 internal sealed class TargetResolver(AtSpiConnection bus, ApplicationConnections connections, EwmhWindows? windows)
 {
+    private static readonly TimeSpan NameTimeout = TimeSpan.FromSeconds(2);
+
     private readonly Dictionary<string, Task<AccessibleTreeReader>> _readers = new(StringComparer.Ordinal);
     private List<AccessibleApplication>? _applications;
 
@@ -26,7 +28,10 @@ internal sealed class TargetResolver(AtSpiConnection bus, ApplicationConnections
         }
 
         var roots = await bus.GetApplicationsAsync().ConfigureAwait(false);
-        var properties = roots.Select(r => Try(bus.GetAccessiblePropertiesAsync(r))).ToList();
+
+        // The bus daemon answers for the process ids, each application for its name: one that hangs must not
+        // hang requests about the others, so it stays unnamed (and can still be named by its process name).
+        var properties = roots.Select(r => Try(bus.GetAccessiblePropertiesAsync(r).WaitAsync(NameTimeout))).ToList();
         var pids = roots.Select(r => Try(bus.GetConnectionProcessIdAsync(r.BusName))).ToList();
         var applications = new List<AccessibleApplication>(roots.Count);
         for (var i = 0; i < roots.Count; i++)
@@ -88,9 +93,11 @@ internal sealed class TargetResolver(AtSpiConnection bus, ApplicationConnections
     /// <summary>The focused X window's tree; where no window manager says which window has the focus, the active accessible window's.</summary>
     public async Task<TreeTarget> ForFocusAsync()
     {
-        if (windows?.Focused() is { } focused && await ForWindowAsync(focused).ConfigureAwait(false) is { } target)
+        if (windows?.Focused() is { } focused)
         {
-            return target;
+            return await ForWindowAsync(focused).ConfigureAwait(false)
+                ?? throw new ProtocolException(ErrorCodes.NotFound,
+                    $"the focused window {focused.Id} ('{focused.Title}') has no accessibility tree: its application is not on the accessibility bus; name another with window_id or app");
         }
 
         return await ActiveTopLevelAsync().ConfigureAwait(false)
@@ -234,7 +241,7 @@ internal sealed class TargetResolver(AtSpiConnection bus, ApplicationConnections
         {
             return (true, await call.ConfigureAwait(false));
         }
-        catch (Exception e) when (e is DBusErrorReplyException or InvalidDataException or DBusReadException)
+        catch (Exception e) when (e is DBusErrorReplyException or InvalidDataException or DBusReadException or TimeoutException)
         {
             return (false, default);
         }

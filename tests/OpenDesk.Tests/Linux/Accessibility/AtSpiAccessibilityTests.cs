@@ -92,6 +92,27 @@ public sealed class AtSpiAccessibilityTests(AtSpiDesktopFixture desktop) : IClas
     }
 
     [AtSpiFact]
+    public async Task A_focused_window_without_accessibility_says_so_instead_of_showing_another()
+    {
+        var (xterm, _) = X11Observer.StartXterm(desktop.X, "plain-xterm");
+        try
+        {
+            var window = (await desktop.Remote.ListWindowsAsync()).Single(w => w.Title == "plain-xterm");
+            await desktop.Remote.FocusWindowAsync(window.Id);
+
+            var error = await Assert.ThrowsAsync<ProtocolException>(() => desktop.Remote.UITreeAsync());
+
+            Assert.Equal(ErrorCodes.NotFound, error.Code);
+            Assert.Contains("plain-xterm", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            xterm.Kill(entireProcessTree: true);
+            xterm.WaitForExit(5000);
+        }
+    }
+
+    [AtSpiFact]
     public async Task Max_depth_cuts_the_tree_and_says_what_it_left_out()
     {
         var tree = await desktop.Remote.UITreeAsync(app: App, maxDepth: 2);
@@ -237,6 +258,29 @@ public sealed class AtSpiAccessibilityTests(AtSpiDesktopFixture desktop) : IClas
         Assert.False(full.Truncated);
         Assert.Equal((10, true), (capped.NodeCount, capped.Truncated));
         Assert.Equal(10, capped.Root.DescendantsAndSelf().Count());
+    }
+
+    [AtSpiFact]
+    public async Task A_hung_application_gives_a_timeout_and_answers_again_once_it_runs()
+    {
+        using var accessibility = AtSpiAccessibility.TryOpen(desktop.X.DisplayName, null, NullLogger.Instance, _ => null, TimeSpan.FromSeconds(3));
+        Assert.NotNull(accessibility);
+        var pid = desktop.WidgetFactoryProcess.Id.ToString(CultureInfo.InvariantCulture);
+
+        desktop.Run("kill", ["-STOP", pid]);
+        ProtocolException hung;
+        try
+        {
+            hung = await Assert.ThrowsAsync<ProtocolException>(() => accessibility.TreeAsync(null, App, 8, CancellationToken.None));
+        }
+        finally
+        {
+            desktop.Run("kill", ["-CONT", pid]);
+        }
+
+        Assert.Equal(ErrorCodes.Timeout, hung.Code);
+        var tree = await accessibility.TreeAsync(null, App, 8, CancellationToken.None);
+        Assert.Equal(App, tree.Name);
     }
 
     private async Task<UIElement> EnabledCheckBoxAsync() =>

@@ -43,6 +43,9 @@ public sealed class AtSpiDesktopFixture : IAsyncLifetime
 
     public LinuxComputer Computer { get; private set; } = null!;
 
+    /// <summary>The running gtk3-widget-factory.</summary>
+    public Process WidgetFactoryProcess { get; private set; } = null!;
+
     public RemoteComputer Remote => _remote!;
 
     public Task InitializeAsync() => SkipReason is not null ? Task.CompletedTask : Task.Run(async () =>
@@ -51,7 +54,7 @@ public sealed class AtSpiDesktopFixture : IAsyncLifetime
         {
             X = XvfbFixture.Create(1920, 1080, withWindowManager: true);
             StartBuses();
-            StartApp(WidgetFactory);
+            WidgetFactoryProcess = StartApp(WidgetFactory);
             WaitForApplication(WidgetFactory);
             X11Observer.WaitForWindow(X, WidgetFactory);
 
