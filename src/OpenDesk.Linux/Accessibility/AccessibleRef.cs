@@ -10,7 +10,7 @@ internal readonly record struct AccessibleRef(string BusName, string Path)
     /// <summary>The D-Bus limit on bus names; object paths get the same bound, far above any AT-SPI path.</summary>
     private const int MaxNameLength = 255;
 
-    public bool IsNull => BusName.Length == 0 || Path == AtSpiNames.NullPath;
+    public bool IsNull => string.IsNullOrEmpty(BusName) || Path == AtSpiNames.NullPath;
 
     public bool IsApplicationRoot => Path == AtSpiNames.RootPath;
 
