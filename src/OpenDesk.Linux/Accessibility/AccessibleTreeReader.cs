@@ -115,7 +115,9 @@ internal sealed class AccessibleTreeReader(AtSpiConnection bus, ApplicationCache
         {
             var target = node.Info.Ref;
             var interfaces = node.Info.Interfaces;
-            if (interfaces.HasFlag(AtSpiInterfaces.Component))
+            // Where an object is not showing the toolkit has no screen position for it (GTK answers int.MinValue
+            // or a stale one), so it gets no bounds and the application is spared the call.
+            if (interfaces.HasFlag(AtSpiInterfaces.Component) && node.Info.States.Has(AtSpiState.Showing))
             {
                 work.Add(Apply(bus.GetExtentsAsync(target), node, static (n, extents) => n.Extents = extents));
             }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace OpenDesk.Linux.Accessibility;
 
 /// <summary>One connection to the accessibility bus with the direct application connections made alongside it.</summary>
@@ -7,9 +9,12 @@ internal sealed class AtSpiSession(AtSpiConnection bus) : IDisposable
 
     public ApplicationConnections Applications { get; } = new(bus);
 
+    /// <summary>Applications described so far, by bus name; a name and process never change for a connection.</summary>
+    public ConcurrentDictionary<string, AccessibleApplication> Known { get; } = new(StringComparer.Ordinal);
+
     public bool IsConnected => Bus.IsConnected;
 
-    public TargetResolver Resolver(Windows.EwmhWindows? windows) => new(Bus, Applications, windows);
+    public TargetResolver Resolver(Windows.EwmhWindows? windows) => new(Bus, Applications, Known, windows);
 
     public void Dispose()
     {

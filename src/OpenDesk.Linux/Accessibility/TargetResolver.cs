@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using OpenDesk.Computer;
 using OpenDesk.Linux.Windows;
 using OpenDesk.Protocol;
@@ -12,11 +13,16 @@ namespace OpenDesk.Linux.Accessibility;
 /// whose extents lie closest to the window's. One resolver serves one request, so every application's cache is
 /// read at most once per request.
 /// </summary>
-internal sealed class TargetResolver(AtSpiConnection bus, ApplicationConnections connections, EwmhWindows? windows)
+/// <param name="bus">The accessibility bus.</param>
+/// <param name="connections">Direct connections to applications, kept by the session.</param>
+/// <param name="known">Applications already described in this session, by bus name; the resolver adds to it.</param>
+/// <param name="windows">The X windows, when the display offers them.</param>
+internal sealed class TargetResolver(AtSpiConnection bus, ApplicationConnections connections, ConcurrentDictionary<string, AccessibleApplication> known, EwmhWindows? windows)
 {
     private static readonly TimeSpan NameTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<string, Task<AccessibleTreeReader>> _readers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AccessibleApplication> _unnamed = new(StringComparer.Ordinal);
     private List<AccessibleApplication>? _applications;
 
     /// <summary>Every application on the bus with its name and process id, in registration order.</summary>
@@ -29,18 +35,35 @@ internal sealed class TargetResolver(AtSpiConnection bus, ApplicationConnections
 
         var roots = await bus.GetApplicationsAsync().ConfigureAwait(false);
 
-        // The bus daemon answers for the process ids, each application for its name: one that hangs must not
-        // hang requests about the others, so it stays unnamed (and can still be named by its process name).
-        var properties = roots.Select(r => Try(bus.GetAccessiblePropertiesAsync(r).WaitAsync(NameTimeout))).ToList();
-        var pids = roots.Select(r => Try(bus.GetConnectionProcessIdAsync(r.BusName))).ToList();
-        var applications = new List<AccessibleApplication>(roots.Count);
-        for (var i = 0; i < roots.Count; i++)
+        // A connection's program name and process never change, so each application is described once per
+        // session. The bus daemon answers for the process ids, each application for its name: one that hangs
+        // must not hang requests about the others, so it stays unnamed for now (and can still be named by its
+        // process name) and is asked again next time.
+        var current = roots.Select(r => r.BusName).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in known.Keys.Where(k => !current.Contains(k)).ToList())
         {
-            var (named, accessible) = await properties[i].ConfigureAwait(false);
-            var (known, pid) = await pids[i].ConfigureAwait(false);
-            applications.Add(new AccessibleApplication(roots[i], named ? accessible.Name ?? "" : "", known && pid is > 0 and <= int.MaxValue ? (int)pid : null));
+            known.TryRemove(gone, out _);
         }
 
+        var unknown = roots.Where(r => !known.ContainsKey(r.BusName)).ToList();
+        var properties = unknown.Select(r => Try(bus.GetAccessiblePropertiesAsync(r).WaitAsync(NameTimeout))).ToList();
+        var pids = unknown.Select(r => Try(bus.GetConnectionProcessIdAsync(r.BusName))).ToList();
+        for (var i = 0; i < unknown.Count; i++)
+        {
+            var (named, accessible) = await properties[i].ConfigureAwait(false);
+            var (found, pid) = await pids[i].ConfigureAwait(false);
+            var application = new AccessibleApplication(unknown[i], named ? accessible.Name ?? "" : "", found && pid is > 0 and <= int.MaxValue ? (int)pid : null);
+            if (named)
+            {
+                known[unknown[i].BusName] = application;
+            }
+            else
+            {
+                _unnamed[unknown[i].BusName] = application;
+            }
+        }
+
+        var applications = roots.Select(r => known.TryGetValue(r.BusName, out var a) ? a : _unnamed[r.BusName]).ToList();
         return _applications = applications;
     }
 
