@@ -4,7 +4,8 @@ using OpenDesk.Computer;
 namespace OpenDesk.Linux.Accessibility;
 
 /// <summary>
-/// Turns read nodes into the protocol's <see cref="UIElement"/> (spec §17). Besides the AT-SPI action names an
+/// Turns read nodes into the protocol's <see cref="UIElement"/> (spec §17). Bounds are screen pixels, the
+/// coordinates of pointer input on X11, and nil for an object that is not showing. Besides the AT-SPI action names an
 /// element lists the two actions <c>ui.action</c> adds on top of them where they apply: <c>focus</c> for
 /// focusable components and <c>set_value</c> for editable text and adjustable values. Its metadata carries
 /// what finds it again and what the fixed fields cannot say:
