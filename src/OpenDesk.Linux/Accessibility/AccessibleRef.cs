@@ -12,11 +12,7 @@ internal readonly record struct AccessibleRef(string BusName, string Path)
 
     public bool IsNull => string.IsNullOrEmpty(BusName) || Path == AtSpiNames.NullPath;
 
-    public bool IsApplicationRoot => Path == AtSpiNames.RootPath;
-
     public string Id => $"{BusName}:{Path}";
-
-    public AccessibleRef ApplicationRoot => new(BusName, AtSpiNames.RootPath);
 
     /// <summary>
     /// Reads an id made by <see cref="Id"/>; false for anything else. Both halves are checked against the D-Bus

@@ -24,13 +24,7 @@ internal sealed class AtSpiConnection : IDisposable
 
     private readonly DBusConnection _connection;
 
-    private AtSpiConnection(DBusConnection connection, string address)
-    {
-        _connection = connection;
-        Address = address;
-    }
-
-    public string Address { get; }
+    private AtSpiConnection(DBusConnection connection) => _connection = connection;
 
     /// <summary>False once the peer dropped the connection or it was disposed.</summary>
     public bool IsConnected
@@ -54,7 +48,7 @@ internal sealed class AtSpiConnection : IDisposable
         try
         {
             await connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
-            return new AtSpiConnection(connection, address);
+            return new AtSpiConnection(connection);
         }
         catch
         {
@@ -225,9 +219,6 @@ internal sealed class AtSpiConnection : IDisposable
             writer.Dispose();
         }
     }
-
-    public Task<int> GetCharacterCountAsync(AccessibleRef target) =>
-        GetProperty(target, AtSpiNames.Text, "CharacterCount", static value => value.Type == VariantValueType.Int32 ? value.GetInt32() : 0);
 
     public Task<string> GetTextAsync(AccessibleRef target, int start, int end)
     {

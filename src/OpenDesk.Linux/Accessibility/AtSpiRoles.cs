@@ -9,9 +9,6 @@ namespace OpenDesk.Linux.Accessibility;
 internal static class AtSpiRoles
 {
     public const uint Application = 75;
-    public const uint Frame = 23;
-    public const uint Dialog = 16;
-    public const uint Window = 69;
 
     private static readonly string[] Names =
     [
@@ -42,9 +39,6 @@ internal static class AtSpiRoles
 
     /// <summary>The role name as <c>ui.tree</c> reports it, e.g. <c>button</c>, <c>check_box</c>.</summary>
     public static string Name(uint role) => role < Normalised.Length ? Normalised[role] : $"role_{role}";
-
-    /// <summary>True for the roles of top-level windows, which <c>window_id</c> is matched against.</summary>
-    public static bool IsTopLevel(uint role) => role is Frame or Dialog or Window or 2 /* alert */ or 28 /* internal frame */;
 
     /// <summary>
     /// A role name as a controller may write it (<c>Push Button</c>, <c>push-button</c>, <c>button</c>) in the
