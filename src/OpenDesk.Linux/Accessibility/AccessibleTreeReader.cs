@@ -8,7 +8,10 @@ namespace OpenDesk.Linux.Accessibility;
 /// actions, values, text) go out together at the end, so a tree of hundreds of objects takes a handful of round
 /// trips rather than one per property.
 /// </summary>
-internal sealed class AccessibleTreeReader(AtSpiConnection bus, ApplicationCache? cache)
+/// <param name="bus">Where calls to the application go.</param>
+/// <param name="cache">The application's cache, or null to ask for every object.</param>
+/// <param name="actionNames">Action names known from earlier reads in this session, or null to ask every time.</param>
+internal sealed class AccessibleTreeReader(AtSpiConnection bus, ApplicationCache? cache, ActionNameCache? actionNames = null)
 {
     /// <summary>The start of a long text is enough to recognise an element; a document's full text is not a tree's business.</summary>
     public const int MaxTextLength = 4096;
@@ -124,7 +127,18 @@ internal sealed class AccessibleTreeReader(AtSpiConnection bus, ApplicationCache
 
             if (interfaces.HasFlag(AtSpiInterfaces.Action))
             {
-                work.Add(Apply(bus.GetActionNamesAsync(target), node, static (n, names) => n.ActionNames = names));
+                if (actionNames is not null && actionNames.TryGet(target, out var known))
+                {
+                    node.ActionNames = known;
+                }
+                else
+                {
+                    work.Add(Apply(bus.GetActionNamesAsync(target), node, (n, names) =>
+                    {
+                        n.ActionNames = names;
+                        actionNames?.Add(n.Info.Ref, names);
+                    }));
+                }
             }
 
             if (interfaces.HasFlag(AtSpiInterfaces.Value))

@@ -14,7 +14,9 @@ internal sealed class AtSpiSession(AtSpiConnection bus) : IDisposable
 
     public bool IsConnected => Bus.IsConnected;
 
-    public TargetResolver Resolver(Windows.EwmhWindows? windows) => new(Bus, Applications, Known, windows);
+    public ActionNameCache ActionNames { get; } = new();
+
+    public TargetResolver Resolver(Windows.EwmhWindows? windows) => new(Bus, Applications, Known, ActionNames, windows);
 
     public void Dispose()
     {

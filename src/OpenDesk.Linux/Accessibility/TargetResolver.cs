@@ -16,8 +16,10 @@ namespace OpenDesk.Linux.Accessibility;
 /// <param name="bus">The accessibility bus.</param>
 /// <param name="connections">Direct connections to applications, kept by the session.</param>
 /// <param name="known">Applications already described in this session, by bus name; the resolver adds to it.</param>
+/// <param name="actionNames">Action names read earlier in this session.</param>
 /// <param name="windows">The X windows, when the display offers them.</param>
-internal sealed class TargetResolver(AtSpiConnection bus, ApplicationConnections connections, ConcurrentDictionary<string, AccessibleApplication> known, EwmhWindows? windows)
+internal sealed class TargetResolver(
+    AtSpiConnection bus, ApplicationConnections connections, ConcurrentDictionary<string, AccessibleApplication> known, ActionNameCache actionNames, EwmhWindows? windows)
 {
     private static readonly TimeSpan NameTimeout = TimeSpan.FromSeconds(2);
 
@@ -43,6 +45,7 @@ internal sealed class TargetResolver(AtSpiConnection bus, ApplicationConnections
         foreach (var gone in known.Keys.Where(k => !current.Contains(k)).ToList())
         {
             known.TryRemove(gone, out _);
+            actionNames.ForgetApplication(gone);
         }
 
         var unknown = roots.Where(r => !known.ContainsKey(r.BusName)).ToList();
@@ -243,7 +246,7 @@ internal sealed class TargetResolver(AtSpiConnection bus, ApplicationConnections
     private async Task<AccessibleTreeReader> LoadReaderAsync(string busName)
     {
         var (cache, address) = await ApplicationCache.LoadAsync(bus, busName).ConfigureAwait(false);
-        return new AccessibleTreeReader(await connections.ForAsync(busName, address).ConfigureAwait(false), cache);
+        return new AccessibleTreeReader(await connections.ForAsync(busName, address).ConfigureAwait(false), cache, actionNames);
     }
 
     private static bool IsBetter((TreeTarget, bool Title, bool Showing, double Distance) a, (TreeTarget, bool Title, bool Showing, double Distance) b) =>
