@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the benchmark figures: ./scripts/bench.sh [protocol|sessions|desktop|attack|all] [--quick]
+# Prints the benchmark figures: ./scripts/bench.sh [protocol|sessions|desktop|a11y|attack|all] [--quick]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib/packages.sh

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using OpenDesk.Bench;
 
-// Usage: OpenDesk.Bench [protocol|sessions|desktop|attack|all] [--quick]
+// Usage: OpenDesk.Bench [protocol|sessions|desktop|a11y|attack|all] [--quick]
 // The attack suite runs this executable again in two helper modes of its own.
 if (args.FirstOrDefault() == "attack-flood")
 {
@@ -36,6 +36,18 @@ if (suite is "desktop" or "all")
     else
     {
         await DesktopBenchmark.RunAsync(quick);
+    }
+}
+
+if (suite is "a11y" or "all")
+{
+    if (!OperatingSystem.IsLinux())
+    {
+        Console.WriteLine("a11y benchmark skipped: it needs Linux with Xvfb and AT-SPI");
+    }
+    else
+    {
+        await AccessibilityBenchmark.RunAsync(quick);
     }
 }
 

@@ -3,9 +3,9 @@
 
 packages_for() {
   case "$1" in
-    test) echo "python3 util-linux passwd procps iproute2 xvfb openbox xterm x11-utils x11-xserver-utils xdotool wmctrl xclip libturbojpeg0" ;;
+    test) echo "python3 util-linux passwd procps iproute2 xvfb openbox xterm x11-utils x11-xserver-utils xdotool wmctrl xclip libturbojpeg0 dbus dbus-x11 at-spi2-core libatk-adaptor gtk-3-examples python3-pyatspi" ;;
     demo) echo "util-linux xvfb openbox xterm x11-utils libturbojpeg0" ;;
-    bench) echo "xvfb openbox xterm x11-utils x11-xserver-utils xdotool libturbojpeg0 scrot x11vnc vncsnapshot" ;;
+    bench) echo "util-linux xvfb openbox xterm x11-utils x11-xserver-utils xdotool libturbojpeg0 scrot x11vnc vncsnapshot dbus dbus-x11 at-spi2-core libatk-adaptor gtk-3-examples python3-pyatspi" ;;
     fuzz) echo "afl++" ;;
   esac
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using OpenDesk.Computer;
+using OpenDesk.Linux.Accessibility;
 using OpenDesk.Linux.Apps;
 using OpenDesk.Linux.Clipboard;
 using OpenDesk.Linux.Display;
@@ -32,14 +33,16 @@ public sealed class LinuxComputer : UnsupportedComputer, IDisposable
     private readonly FileSystem _files = new();
     private readonly DesktopApps _apps;
     private readonly PowerLock _lock;
+    private readonly AtSpiAccessibility? _accessibility;
     private readonly List<string> _capabilities;
 
-    private LinuxComputer(X11Screen screen, X11Input? input, EwmhWindows? windows, X11Clipboard? clipboard, string? displayName, ILogger logger)
+    private LinuxComputer(X11Screen screen, X11Input? input, EwmhWindows? windows, X11Clipboard? clipboard, AtSpiAccessibility? accessibility, string? displayName, ILogger logger)
     {
         _screen = screen;
         _input = input;
         _windows = windows;
         _clipboard = clipboard;
+        _accessibility = accessibility;
         // A virtual display is set in this process's managed environment only; apps must be told explicitly.
         var launchEnvironment = (displayName ?? Environment.GetEnvironmentVariable("DISPLAY")) is { Length: > 0 } display
             ? new Dictionary<string, string> { ["DISPLAY"] = display }
@@ -78,6 +81,11 @@ public sealed class LinuxComputer : UnsupportedComputer, IDisposable
             _capabilities.Add(Capabilities.PowerLock);
         }
 
+        if (accessibility is not null)
+        {
+            _capabilities.AddRange([Capabilities.UiTree, Capabilities.UiActions]);
+        }
+
         logger.LogInformation("X11 desktop on {Display}: {Capabilities}", displayName ?? Environment.GetEnvironmentVariable("DISPLAY"), string.Join(", ", _capabilities.Order(StringComparer.Ordinal)));
     }
 
@@ -101,7 +109,8 @@ public sealed class LinuxComputer : UnsupportedComputer, IDisposable
         var input = Probe(logger, "XTest input", () => X11Input.Open(displayName));
         var windows = Probe(logger, "EWMH windows", () => EwmhWindows.Open(displayName));
         var clipboard = Probe(logger, "clipboard", () => X11Clipboard.Open(displayName));
-        return new LinuxComputer(screen, input, windows, clipboard, displayName, logger);
+        var accessibility = AtSpiAccessibility.TryOpen(displayName, windows, logger);
+        return new LinuxComputer(screen, input, windows, clipboard, accessibility, displayName, logger);
     }
 
     public override Task<IReadOnlyList<OpenDesk.Computer.Display>> DisplaysAsync(CancellationToken cancellationToken = default) => Task.FromResult(_screen.Displays());
@@ -160,6 +169,12 @@ public sealed class LinuxComputer : UnsupportedComputer, IDisposable
 
     public override Task<IReadOnlyList<string>> ListAppsAsync(CancellationToken cancellationToken = default) => _apps.ListAppsAsync(cancellationToken);
 
+    public override Task<UIElement> UITreeAsync(string? windowId = null, string? app = null, int maxDepth = 8, CancellationToken cancellationToken = default) =>
+        Required(_accessibility, Capabilities.UiTree).TreeAsync(windowId, app, maxDepth, cancellationToken);
+
+    public override Task UIActionAsync(UIElement element, string action = "click", string? app = null, CancellationToken cancellationToken = default) =>
+        Required(_accessibility, Capabilities.UiActions).ActAsync(element, action, app, cancellationToken);
+
     public override Task<ClipboardContents> ReadClipboardAsync(CancellationToken cancellationToken = default) =>
         Required(_clipboard, Capabilities.ClipboardRead).ReadClipboardAsync(cancellationToken);
 
@@ -193,6 +208,7 @@ public sealed class LinuxComputer : UnsupportedComputer, IDisposable
 
     public void Dispose()
     {
+        _accessibility?.Dispose();
         _clipboard?.Dispose();
         _windows?.Dispose();
         _input?.Dispose();
