@@ -78,6 +78,12 @@ internal sealed class ProcessRunner
         ValidateCwd(cwd);
         environment.TryGetValue("PATH", out var searchPath);
         var program = ProgramPath.Resolve(argv[0], searchPath, cwd);
+        if (OpenDesk.Transport.DescriptorHeadroom.IsLow)
+        {
+            throw new ProtocolException(ErrorCodes.Internal,
+                $"the desk is running out of file descriptors (fewer than {OpenDesk.Transport.DescriptorHeadroom.Reserve} left); wait for running commands to finish and try again");
+        }
+
         if (!_slots.Wait(0, CancellationToken.None))
         {
             throw new ProtocolException(ErrorCodes.Internal,

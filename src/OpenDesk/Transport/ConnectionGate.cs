@@ -118,6 +118,11 @@ internal sealed class ConnectionGate
 
     private string? Refusal(Source? source, long now)
     {
+        if (DescriptorHeadroom.IsLow)
+        {
+            return $"fewer than {DescriptorHeadroom.Reserve} file descriptors left";
+        }
+
         if (source is { PenaltyUntil: var until } && until > now)
         {
             return $"penalised after {source.Failures} failed handshakes";

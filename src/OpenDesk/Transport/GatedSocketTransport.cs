@@ -50,109 +50,120 @@ internal sealed class GatedSocketTransportFactory(ConnectionGate gate, ILoggerFa
 
         var logger = loggerFactory.CreateLogger("opendesk.transport");
         var contexts = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), logger);
-        return new ValueTask<IConnectionListener>(new Listener(socket, gate, contexts, logger));
-    }
-
-    private sealed class Listener(Socket socket, ConnectionGate gate, SocketConnectionContextFactory contexts, ILogger logger) : IConnectionListener
-    {
-        private static readonly TimeSpan FirstBackOff = TimeSpan.FromMilliseconds(50);
-        private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(1);
-
-        private bool _starved;
-
-        public EndPoint EndPoint { get; } = socket.LocalEndPoint!;
-
-        public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
-        {
-            var backOff = FirstBackOff;
-            while (true)
+        return new ValueTask<IConnectionListener>(new GatedSocketListener(
+            socket.LocalEndPoint!, socket.AcceptAsync, contexts.Create, gate, logger, () =>
             {
-                Socket accepted;
-                try
-                {
-                    accepted = await socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException
-                    || e is SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Interrupted })
-                {
-                    return null;
-                }
-                catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
-                {
-                    if (!_starved)
-                    {
-                        _starved = true;
-                        logger.LogError("cannot accept connections: {Error}; retrying with back-off while existing sessions keep running", e.Message);
-                    }
+                socket.Dispose();
+                contexts.Dispose();
+            }));
+    }
+}
 
-                    await Task.Delay(backOff, cancellationToken).ConfigureAwait(false);
-                    backOff = TimeSpan.FromTicks(Math.Min(MaxBackOff.Ticks, backOff.Ticks * 2));
-                    continue;
-                }
-                catch (SocketException)
-                {
-                    // The connection was reset while it waited in the backlog.
-                    continue;
-                }
+/// <summary>The accept loop of <see cref="GatedSocketTransportFactory"/>, over any source of accepted sockets.</summary>
+internal sealed class GatedSocketListener(
+    EndPoint endPoint,
+    Func<CancellationToken, ValueTask<Socket>> accept,
+    Func<Socket, ConnectionContext> createContext,
+    ConnectionGate gate,
+    ILogger logger,
+    Action close) : IConnectionListener
+{
+    private static readonly TimeSpan FirstBackOff = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(1);
 
-                if (_starved)
-                {
-                    _starved = false;
-                    logger.LogWarning("accepting connections again");
-                }
+    private bool _starved;
 
-                backOff = FirstBackOff;
-                var ticket = gate.TryAdmit((accepted.RemoteEndPoint as IPEndPoint)?.Address);
-                if (ticket is null)
-                {
-                    Refuse(accepted);
-                    continue;
-                }
+    public EndPoint EndPoint { get; } = endPoint;
 
-                ConnectionContext connection;
-                try
-                {
-                    accepted.NoDelay = true;
-                    connection = contexts.Create(accepted);
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                    ticket.Dispose();
-                    accepted.Dispose();
-                    continue;
-                }
-
-                connection.Features.Set(ticket);
-                connection.Features.Set(new TcpDelivery(accepted));
-                return connection;
-            }
-        }
-
-        public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        var backOff = FirstBackOff;
+        while (true)
         {
-            socket.Dispose();
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            socket.Dispose();
-            contexts.Dispose();
-            return ValueTask.CompletedTask;
-        }
-
-        // A reset instead of an orderly close: no TIME_WAIT state is left behind for each refused connection.
-        private static void Refuse(Socket accepted)
-        {
+            Socket accepted;
             try
             {
-                accepted.LingerState = new LingerOption(true, 0);
+                accepted = await accept(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException
+                || e is SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Interrupted })
+            {
+                return null;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+            {
+                if (!_starved)
+                {
+                    _starved = true;
+                    logger.LogError("cannot accept connections: {Error}; retrying with back-off while existing sessions keep running", e.Message);
+                }
+
+                await Task.Delay(backOff, cancellationToken).ConfigureAwait(false);
+                backOff = TimeSpan.FromTicks(Math.Min(MaxBackOff.Ticks, backOff.Ticks * 2));
+                continue;
             }
             catch (SocketException)
             {
+                // The connection was reset while it waited in the backlog.
+                continue;
             }
 
-            accepted.Dispose();
+            if (_starved)
+            {
+                _starved = false;
+                logger.LogWarning("accepting connections again");
+            }
+
+            backOff = FirstBackOff;
+            var ticket = gate.TryAdmit((accepted.RemoteEndPoint as IPEndPoint)?.Address);
+            if (ticket is null)
+            {
+                Refuse(accepted);
+                continue;
+            }
+
+            ConnectionContext connection;
+            try
+            {
+                accepted.NoDelay = true;
+                connection = createContext(accepted);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                ticket.Dispose();
+                accepted.Dispose();
+                continue;
+            }
+
+            connection.Features.Set(ticket);
+            connection.Features.Set(new TcpDelivery(accepted));
+            return connection;
         }
+    }
+
+    public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    {
+        close();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        close();
+        return ValueTask.CompletedTask;
+    }
+
+    // A reset instead of an orderly close: no TIME_WAIT state is left behind for each refused connection.
+    private static void Refuse(Socket accepted)
+    {
+        try
+        {
+            accepted.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+        }
+
+        accepted.Dispose();
     }
 }
