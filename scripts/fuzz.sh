@@ -40,7 +40,10 @@ plain="$root/fuzz/OpenDesk.Fuzz/bin/Release/net10.0"
 bin="$out/bin"
 rm -rf "$bin"
 cp -r "$plain" "$bin"
-"$tools/sharpfuzz" "$bin/OpenDesk.dll" >/dev/null
+# The frame and handshake decoders live in the core library, the admin frame parser in the server's.
+for assembly in OpenDesk.dll OpenDesk.Server.dll; do
+  "$tools/sharpfuzz" "$bin/$assembly" >/dev/null
+done
 
 afl_pid=""
 cleanup() { if [ -n "$afl_pid" ]; then kill -INT "$afl_pid" 2>/dev/null || true; wait "$afl_pid" 2>/dev/null || true; fi; }

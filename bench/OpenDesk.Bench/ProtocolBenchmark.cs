@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using OpenDesk.Protocol;
+using OpenDesk.Server.Transport;
 using OpenDesk.Session;
 using OpenDesk.Transport;
 

@@ -100,6 +100,16 @@ public sealed class LinuxComputer : UnsupportedComputer, IDisposable
         };
 
     /// <summary>
+    /// Raised once, with the display name, when the connection to the X server is lost. Xlib ends the process
+    /// right after this returns, so a host uses it to clean up (remove its admin socket) before that.
+    /// </summary>
+    public static event Action<string>? DisplayConnectionLost
+    {
+        add => X11.XErrorTrap.ConnectionLost += value;
+        remove => X11.XErrorTrap.ConnectionLost -= value;
+    }
+
+    /// <summary>
     /// Connects to the X server <paramref name="displayName"/> (default <c>$DISPLAY</c>) and probes what it
     /// offers. Throws <see cref="OpenDeskException"/> when there is no usable X display at all.
     /// </summary>

@@ -31,7 +31,7 @@ public class ProtocolException : OpenDeskException
     public IReadOnlyDictionary<string, object?> Details { get; }
 
     /// <summary>A decode failure of untrusted bytes.</summary>
-    internal static ProtocolException Malformed(string message, Exception? inner = null) => new(ErrorCodes.Protocol, message, null, inner);
+    public static ProtocolException Malformed(string message, Exception? inner = null) => new(ErrorCodes.Protocol, message, null, inner);
 }
 
 /// <summary>The server does not support the called method (<c>capability_unsupported</c>).</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using OpenDesk.Discovery;
 using OpenDesk.Server;
+using OpenDesk.Server.Discovery;
 using OpenDesk.Server.Policy;
 using OpenDesk.Trust;
 
@@ -100,7 +101,7 @@ internal static class ServeCommand
             if (OperatingSystem.IsLinux())
             {
                 // Xlib ends the process right after reporting a lost X server: leave no admin socket behind.
-                OpenDesk.Linux.X11.XErrorTrap.ConnectionLost += _ => File.Delete(home.AdminSocketPath);
+                OpenDesk.Linux.LinuxComputer.DisplayConnectionLost += _ => File.Delete(home.AdminSocketPath);
             }
 
             await using (server)

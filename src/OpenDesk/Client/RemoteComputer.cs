@@ -50,7 +50,7 @@ public sealed partial class RemoteComputer : IAsyncDisposable
     public bool IsEvicted => _evictionReason is not null;
 
     /// <summary>Completes when the current connection ends (evicted, closed or dropped), with the reason.</summary>
-    internal Task<Exception> Disconnected => _peer.Closed;
+    public Task<Exception> Disconnected => _peer.Closed;
 
     /// <summary>The reason the server gave when it evicted this controller, or null.</summary>
     public string? EvictionReason => _evictionReason;

@@ -9,7 +9,7 @@ namespace OpenDesk.Computer;
 /// <c>invalid_argument</c>), calls the computer, encodes the result map. Unknown methods answer
 /// <c>capability_unsupported</c> exactly as upstream words it (spec §14.2).
 /// </summary>
-internal sealed class ComputerDispatcher : IRequestDispatcher
+public sealed class ComputerDispatcher : IRequestDispatcher
 {
     private const int MaxStreamFps = 30;
 

@@ -4,7 +4,7 @@ using OpenDesk.Protocol;
 namespace OpenDesk.Computer;
 
 /// <summary>Whether the console policy auto-approves a method (spec §21) or asks first.</summary>
-internal enum MethodClass
+public enum MethodClass
 {
     Observation,
     Action,
@@ -17,10 +17,10 @@ internal enum MethodClass
 /// <param name="Capability">The capability reported when the backend cannot perform it; null for the two system methods every server serves.</param>
 /// <param name="Stream">Whether it is a stream method.</param>
 /// <param name="AliasOf">For the doc-only names a server accepts (spec §25), the canonical method.</param>
-internal sealed record MethodDescriptor(string Name, MethodClass Class, bool Idempotent, string? Capability, bool Stream, string? AliasOf = null);
+public sealed record MethodDescriptor(string Name, MethodClass Class, bool Idempotent, string? Capability, bool Stream, string? AliasOf = null);
 
 /// <summary>The wire method names and the facts the server, policy and client need about each (spec §16, §19.3, §21).</summary>
-internal static class Methods
+public static class Methods
 {
     public const string SystemCapabilities = "system.capabilities";
     public const string SystemEnvironment = "system.environment";

@@ -4,7 +4,7 @@ using System.Text;
 namespace OpenDesk.Discovery;
 
 /// <summary>The output of <c>opendesk discover</c> (spec §24), as lines for the CLI to print.</summary>
-internal static class DiscoverFormatter
+public static class DiscoverFormatter
 {
     public const string NoPeersLine = "No opendesk peers found on the LAN.";
 

@@ -7,7 +7,7 @@ namespace OpenDesk.Discovery;
 /// suffix; <see cref="Fingerprint"/> is derived from <see cref="PublicKey"/>, not copied from the TXT <c>fp</c>, because
 /// the key is what a connection pins and a fingerprint shown to the user must describe that key.
 /// </summary>
-internal sealed record DiscoveredPeer(string Name, string Host, int Port, byte[] PublicKey, string Fingerprint, string Description)
+public sealed record DiscoveredPeer(string Name, string Host, int Port, byte[] PublicKey, string Fingerprint, string Description)
 {
     /// <summary><c>ws://host:port</c>; an IPv6 host is bracketed so the URL stays parseable.</summary>
     public string Url => Host.Contains(':', StringComparison.Ordinal)

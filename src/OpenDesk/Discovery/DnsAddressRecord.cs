@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace OpenDesk.Discovery;
 
 /// <summary>An A (IPv4) or AAAA (IPv6) record, by the address family.</summary>
-internal sealed class DnsAddressRecord : DnsRecord
+public sealed class DnsAddressRecord : DnsRecord
 {
     public DnsAddressRecord(DnsName name, uint ttl, IPAddress address, bool cacheFlush = false) : base(name, ttl, cacheFlush)
     {

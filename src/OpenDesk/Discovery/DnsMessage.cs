@@ -6,7 +6,7 @@ namespace OpenDesk.Discovery;
 /// A DNS message as mDNS uses it (RFC 6762 §18). Records of types discovery does not use, and records of classes
 /// other than IN, are skipped when parsing.
 /// </summary>
-internal sealed class DnsMessage
+public sealed class DnsMessage
 {
     /// <summary>QR: the message is a response.</summary>
     public const ushort ResponseFlag = 0x8000;

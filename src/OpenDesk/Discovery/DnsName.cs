@@ -7,7 +7,7 @@ namespace OpenDesk.Discovery;
 /// rather than a dotted string. Equality compares the dotted text without regard to case: mDNS names are
 /// case-insensitive (RFC 6762 §16), and a peer that splits "a.b-9c2f1a" into two labels still names the same thing.
 /// </summary>
-internal sealed class DnsName : IEquatable<DnsName>
+public sealed class DnsName : IEquatable<DnsName>
 {
     /// <summary>Wire limit for one label (RFC 1035 §2.3.4).</summary>
     public const int MaxLabelBytes = 63;

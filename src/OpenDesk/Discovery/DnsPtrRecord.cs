@@ -1,7 +1,7 @@
 namespace OpenDesk.Discovery;
 
 /// <summary>A PTR record: a service type pointing at one instance (DNS-SD, RFC 6763 §4.1).</summary>
-internal sealed class DnsPtrRecord : DnsRecord
+public sealed class DnsPtrRecord : DnsRecord
 {
     public DnsPtrRecord(DnsName name, uint ttl, DnsName target, bool cacheFlush = false) : base(name, ttl, cacheFlush)
     {

@@ -4,7 +4,7 @@ namespace OpenDesk.Discovery;
 /// A resource record of one of the types discovery understands. <see cref="CacheFlush"/> is the mDNS cache-flush bit
 /// (top bit of the class field, RFC 6762 §10.2), set on records only one host may own.
 /// </summary>
-internal abstract class DnsRecord
+public abstract class DnsRecord
 {
     protected DnsRecord(DnsName name, uint ttl, bool cacheFlush)
     {

@@ -1,7 +1,7 @@
 namespace OpenDesk.Discovery;
 
 /// <summary>The DNS record types mDNS discovery reads and writes (RFC 1035, RFC 2782, RFC 3596).</summary>
-internal enum DnsRecordType : ushort
+public enum DnsRecordType : ushort
 {
     A = 1,
     Ptr = 12,

@@ -1,7 +1,7 @@
 namespace OpenDesk.Discovery;
 
 /// <summary>An SRV record: where an instance listens (RFC 2782).</summary>
-internal sealed class DnsSrvRecord : DnsRecord
+public sealed class DnsSrvRecord : DnsRecord
 {
     public DnsSrvRecord(DnsName name, uint ttl, ushort priority, ushort weight, ushort port, DnsName target, bool cacheFlush = false)
         : base(name, ttl, cacheFlush)

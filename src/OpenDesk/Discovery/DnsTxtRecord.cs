@@ -6,7 +6,7 @@ namespace OpenDesk.Discovery;
 /// A TXT record as its character strings. DNS-SD stores <c>key=value</c> pairs whose values are arbitrary bytes
 /// (RFC 6763 §6.3): opendesk's <c>pk</c> is 32 raw bytes, so values are never assumed to be text.
 /// </summary>
-internal sealed class DnsTxtRecord : DnsRecord
+public sealed class DnsTxtRecord : DnsRecord
 {
     /// <summary>A character string is one length byte plus data (RFC 1035 §3.3).</summary>
     public const int MaxStringBytes = 255;

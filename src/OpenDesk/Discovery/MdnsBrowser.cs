@@ -10,7 +10,7 @@ namespace OpenDesk.Discovery;
 /// PTR, SRV, TXT and A records from the responses (together or in separate packets), and asks specifically for
 /// whatever is still missing.
 /// </summary>
-internal static class MdnsBrowser
+public static class MdnsBrowser
 {
     /// <summary>Spec §23: <c>opendesk discover</c> browses this long by default.</summary>
     public static readonly TimeSpan DefaultBrowseTimeout = TimeSpan.FromSeconds(2);

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace OpenDesk.Discovery;
 
 /// <summary>A network interface with IPv4 addresses, as mDNS sees it.</summary>
-internal sealed record MdnsInterface(int Index, string Name, IReadOnlyList<IPAddress> Addresses, bool IsLoopback, bool SupportsMulticast)
+public sealed record MdnsInterface(int Index, string Name, IReadOnlyList<IPAddress> Addresses, bool IsLoopback, bool SupportsMulticast)
 {
     private static readonly IPAddress[] LoopbackOnly = [IPAddress.Loopback];
 

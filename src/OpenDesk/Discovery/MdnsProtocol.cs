@@ -3,7 +3,7 @@ using System.Net;
 namespace OpenDesk.Discovery;
 
 /// <summary>The fixed names, addresses and timings of opendesk's mDNS discovery (spec §23, RFC 6762).</summary>
-internal static class MdnsProtocol
+public static class MdnsProtocol
 {
     public const int Port = 5353;
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace OpenDesk.Discovery;
 
 /// <summary>What an opendesk server advertises over mDNS (spec §23): its instance name, port, key and description.</summary>
-internal sealed class MdnsServiceInfo
+public sealed class MdnsServiceInfo
 {
     /// <summary>Spec §23: the <c>desc</c> TXT value is cut to this many UTF-8 bytes.</summary>
     public const int MaxDescriptionBytes = 120;

@@ -11,7 +11,7 @@ namespace OpenDesk.Discovery;
 /// other. Everything is set up synchronously in <see cref="Open"/>; a socket keeps the network namespace of the
 /// thread that created it.
 /// </summary>
-internal sealed class MdnsSocket : IDisposable
+public sealed class MdnsSocket : IDisposable
 {
     // Large enough for any UDP datagram, so an oversized packet is seen whole and dropped rather than half-parsed.
     private const int ReceiveBufferBytes = 65536;

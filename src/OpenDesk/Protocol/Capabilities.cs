@@ -1,7 +1,7 @@
 namespace OpenDesk.Protocol;
 
 /// <summary>The capability strings of spec §18. Upstream clients drop a manifest holding any other value.</summary>
-internal static class Capabilities
+public static class Capabilities
 {
     public const string DisplayCapture = "display.capture";
     public const string DisplayMultiMonitor = "display.multi_monitor";

@@ -1,7 +1,7 @@
 namespace OpenDesk.Protocol;
 
 /// <summary>Exceptions to wire errors on the callee (spec §14.2) and back on the caller (spec §14.1).</summary>
-internal static class ErrorMapping
+public static class ErrorMapping
 {
     public const string CancelledMessage = "cancelled";
 

@@ -1,13 +1,13 @@
 namespace OpenDesk.Protocol;
 
 /// <summary>One decrypted protocol message (spec §9). Every frame carries <c>v</c> = 1 and a <c>type</c>.</summary>
-internal abstract record Frame
+public abstract record Frame
 {
     public const int Version = 1;
 }
 
 /// <summary>The first frame in each direction (spec §9.4). A non-nil <see cref="Error"/> rejects the session.</summary>
-internal sealed record HelloFrame(string Role, string Principal, MsgMap Auth, MsgMap Capabilities, ErrorInfo? Error) : Frame
+public sealed record HelloFrame(string Role, string Principal, MsgMap Auth, MsgMap Capabilities, ErrorInfo? Error) : Frame
 {
     public const string ClientRole = "client";
     public const string ServerRole = "server";
@@ -21,10 +21,10 @@ internal sealed record ResponseFrame(long Id, long Seq, bool End, MsgMap? Result
 
 internal sealed record CancelFrame(long Id, string Reason) : Frame;
 
-internal sealed record PushFrame(string Topic, MsgMap Payload) : Frame;
+public sealed record PushFrame(string Topic, MsgMap Payload) : Frame;
 
 /// <summary>The wire error object of <c>hello.error</c> and <c>res.error</c>.</summary>
-internal sealed record ErrorInfo(string Code, string Message, MsgMap Details)
+public sealed record ErrorInfo(string Code, string Message, MsgMap Details)
 {
     public ErrorInfo(string code, string message) : this(code, message, new MsgMap()) { }
 

@@ -17,7 +17,7 @@ namespace OpenDesk.Protocol;
 /// size (plus a little slack), charged before each allocation, so a hostile message can never cost more than a
 /// small constant times its own size.
 /// </remarks>
-internal ref struct MsgPackReader
+public ref struct MsgPackReader
 {
     /// <summary>Deeper than any legitimate frame (UIElement trees are bounded well below this).</summary>
     public const int MaxDepth = 96;

@@ -9,7 +9,7 @@ namespace OpenDesk.Protocol;
 /// format with unsigned formats for non-negative values, float64 for every float, str for text and
 /// bin for bytes.
 /// </summary>
-internal sealed class MsgPackWriter
+public sealed class MsgPackWriter
 {
     private readonly IBufferWriter<byte> _output;
 

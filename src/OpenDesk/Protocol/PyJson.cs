@@ -8,7 +8,7 @@ namespace OpenDesk.Protocol;
 /// <c>\uxxxx</c> for everything outside printable ASCII, floats in Python repr. The audit log and the trust
 /// file must read the same whichever implementation wrote them.
 /// </summary>
-internal static class PyJson
+public static class PyJson
 {
     /// <summary>One line, keys sorted (the audit log's layout).</summary>
     public static string Dumps(object? value)

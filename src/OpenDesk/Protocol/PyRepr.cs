@@ -7,7 +7,7 @@ namespace OpenDesk.Protocol;
 /// Python's <c>repr()</c>/<c>str()</c> of wire values (spec §0). Error messages, prompts, audit summaries
 /// and CLI output quote values this way, and other implementations' files must read the same.
 /// </summary>
-internal static class PyRepr
+public static class PyRepr
 {
     /// <summary>repr(value): strings quoted, None/True/False as words, floats shortest round-trip.</summary>
     public static string Format(object? value) => value switch

@@ -5,7 +5,7 @@ using OpenDesk.Transport;
 namespace OpenDesk.Session;
 
 /// <summary>Reconnect between already-paired keys: two messages, no PSK (spec §7).</summary>
-internal static class AuthHandshake
+public static class AuthHandshake
 {
     public static async Task<SessionKeys> RunClientAsync(
         IMessageTransport transport, KeyPair staticKey, byte[] expectedServerPublic, CancellationToken cancellationToken, KeyPair? ephemeral = null)

@@ -4,7 +4,7 @@ using System.Text;
 namespace OpenDesk.Session;
 
 /// <summary>The key schedule of both handshakes (spec §5–§7), as pure functions so the vectors can pin each step.</summary>
-internal static class HandshakeCrypto
+public static class HandshakeCrypto
 {
     public const int KeySize = 32;
     public const int TagSize = 16;

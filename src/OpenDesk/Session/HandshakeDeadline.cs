@@ -4,7 +4,7 @@ namespace OpenDesk.Session;
 /// Upstream waits forever on a silent handshake peer; we drop it after a deadline (spec §7.4) and record a
 /// <c>protocol</c> failure.
 /// </summary>
-internal static class HandshakeDeadline
+public static class HandshakeDeadline
 {
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
 

@@ -8,7 +8,7 @@ namespace OpenDesk.Session;
 /// The plain msgpack maps exchanged before encryption starts (spec §6.2, §7.1) and their validation in
 /// the exact order and wording of spec §6.5.
 /// </summary>
-internal static class HandshakeMessage
+public static class HandshakeMessage
 {
     public const int Version = 1;
     public const string PairHello = "pair_hello";

@@ -3,7 +3,7 @@ using OpenDesk.Trust;
 namespace OpenDesk.Session;
 
 /// <summary>An X25519 key pair as raw 32-byte scalar and public key (static identity or per-handshake ephemeral).</summary>
-internal sealed class KeyPair
+public sealed class KeyPair
 {
     public KeyPair(byte[] privateKey)
     {

@@ -4,7 +4,7 @@ using OpenDesk.Transport;
 namespace OpenDesk.Session;
 
 /// <summary>First contact: three messages keyed by a PBKDF2 PSK of the 6-digit code (spec §6).</summary>
-internal static class PairingHandshake
+public static class PairingHandshake
 {
     public static async Task<SessionKeys> RunClientAsync(
         IMessageTransport transport, KeyPair staticKey, byte[] psk, CancellationToken cancellationToken, KeyPair? ephemeral = null)

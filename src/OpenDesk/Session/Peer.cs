@@ -13,7 +13,7 @@ namespace OpenDesk.Session;
 /// peer's requests are cancelled and drained: none starts after the close, and <see cref="CloseAsync"/>
 /// returns only once the running ones have finished.
 /// </summary>
-internal sealed class Peer : IAsyncDisposable
+public sealed class Peer : IAsyncDisposable
 {
     private readonly SecureChannel _channel;
     private readonly PeerOptions _options;

@@ -1,7 +1,7 @@
 namespace OpenDesk.Session;
 
 /// <summary>Tuning of the RPC layer.</summary>
-internal sealed class PeerOptions
+public sealed class PeerOptions
 {
     /// <summary>Items buffered per incoming stream before the receive loop waits for the consumer (spec §11).</summary>
     public int StreamBufferSize { get; init; } = 64;

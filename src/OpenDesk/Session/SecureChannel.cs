@@ -11,7 +11,7 @@ namespace OpenDesk.Session;
 /// fails authentication (tampered, replayed, reordered, truncated) closes the transport: there is no resync.
 /// Sends are serialised here so that the counter order is the wire order.
 /// </summary>
-internal sealed class SecureChannel : IAsyncDisposable
+public sealed class SecureChannel : IAsyncDisposable
 {
     public const string IntegrityFailure = "frame integrity check failed";
     private const int NonceSize = 12;

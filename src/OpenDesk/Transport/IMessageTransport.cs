@@ -13,7 +13,7 @@ namespace OpenDesk.Transport;
 /// half-sent or half-read message cannot be resumed. Treat a cancelled operation as the end of the transport.
 /// </para>
 /// </remarks>
-internal interface IMessageTransport : IAsyncDisposable
+public interface IMessageTransport : IAsyncDisposable
 {
     /// <summary><c>"{ip}:{port}"</c> of the other end, or <c>"?"</c> when unknown.</summary>
     string RemoteAddress { get; }
@@ -46,7 +46,7 @@ internal interface IMessageTransport : IAsyncDisposable
 }
 
 /// <summary>Why a transport is closed; maps to WebSocket close codes.</summary>
-internal enum TransportCloseStatus
+public enum TransportCloseStatus
 {
     Normal = 1000,
     GoingAway = 1001,

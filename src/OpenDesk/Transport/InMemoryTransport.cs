@@ -11,7 +11,7 @@ namespace OpenDesk.Transport;
 /// <remarks>
 /// Unlike a WebSocket, cancelling a receive or a send here does not break the connection.
 /// </remarks>
-internal sealed class InMemoryTransport : IMessageTransport
+public sealed class InMemoryTransport : IMessageTransport
 {
     private readonly Channel<byte[]> _inbound;
     private readonly Channel<byte[]> _outbound;

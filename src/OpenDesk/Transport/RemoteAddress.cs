@@ -1,7 +1,7 @@
 namespace OpenDesk.Transport;
 
 /// <summary>Helpers for the <c>"{ip}:{port}"</c> strings transports report (spec §15.1).</summary>
-internal static class RemoteAddress
+public static class RemoteAddress
 {
     /// <summary>The address without its port: what stays the same when a peer reconnects, or a flood retries.</summary>
     public static string HostOf(string remoteAddress)

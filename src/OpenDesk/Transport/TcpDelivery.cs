@@ -9,7 +9,7 @@ namespace OpenDesk.Transport;
 /// (socket buffers hold megabytes); acknowledged bytes advancing while more wait is.
 /// </summary>
 /// <remarks>Read from Linux's <c>TCP_INFO</c>; elsewhere, or once the socket is gone, it knows nothing.</remarks>
-internal sealed class TcpDelivery(Socket socket)
+public sealed class TcpDelivery(Socket socket)
 {
     private const int IpProtoTcp = 6;
     private const int TcpInfoOption = 11;

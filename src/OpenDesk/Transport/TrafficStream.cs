@@ -10,7 +10,7 @@ namespace OpenDesk.Transport;
 /// peer alive: its TCP stack keeps accepting our data. Writes are cut into chunks so that progress is visible
 /// within one large message, not only at its end.
 /// </remarks>
-internal sealed class TrafficStream : Stream
+public sealed class TrafficStream : Stream
 {
     private const int WriteChunkBytes = 64 * 1024;
 

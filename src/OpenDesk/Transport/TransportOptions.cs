@@ -83,7 +83,7 @@ public sealed class TransportOptions
     }
 
     /// <summary>The interval as the WebSocket APIs expect it: <see cref="TimeSpan.Zero"/> means off.</summary>
-    internal TimeSpan EffectiveKeepAliveInterval => IsDisabled(_keepAliveInterval) ? TimeSpan.Zero : _keepAliveInterval;
+    public TimeSpan EffectiveKeepAliveInterval => IsDisabled(_keepAliveInterval) ? TimeSpan.Zero : _keepAliveInterval;
 
     /// <summary>
     /// The liveness timeout, or <see cref="Timeout.InfiniteTimeSpan"/> when off. Without pings an idle live peer
@@ -97,7 +97,7 @@ public sealed class TransportOptions
     /// but the verdict is <see cref="LivenessMonitor"/>'s, which also counts a peer draining our data as alive; the
     /// WebSocket's own check would drop a live peer whose pong waits behind a long transfer.
     /// </summary>
-    internal TimeSpan WebSocketPongTimeout =>
+    public TimeSpan WebSocketPongTimeout =>
         EffectiveKeepAliveTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : TimeSpan.FromHours(1);
 
     private static bool IsDisabled(TimeSpan value) => value == TimeSpan.Zero || value == Timeout.InfiniteTimeSpan;

@@ -15,7 +15,7 @@ namespace OpenDesk.Transport;
 /// queued behind a lock, so they cannot interleave frames on the socket. Receiving allocates only the returned
 /// array: fragments land in a reused buffer that grows through <see cref="ArrayPool{T}"/>.
 /// </remarks>
-internal sealed class WebSocketMessageTransport : IMessageTransport
+public sealed class WebSocketMessageTransport : IMessageTransport
 {
     internal const string TextFrameMessage = "received text frame; opendesk protocol is binary-only";
 
@@ -219,7 +219,7 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
     public ValueTask DisposeAsync() => CloseAsync();
 
     /// <summary>Formats a peer address the way the audit log records it (spec §15.1).</summary>
-    internal static string FormatAddress(IPAddress? address, int port)
+    public static string FormatAddress(IPAddress? address, int port)
     {
         if (address is null)
         {
@@ -235,7 +235,7 @@ internal sealed class WebSocketMessageTransport : IMessageTransport
         return FormattableString.Invariant($"{address}:{port}");
     }
 
-    internal static string FormatAddress(EndPoint? endPoint) =>
+    public static string FormatAddress(EndPoint? endPoint) =>
         endPoint is IPEndPoint ip ? FormatAddress(ip.Address, ip.Port) : "?";
 
     private static int Capacity(byte[] buffer, long limit) => (int)Math.Min(buffer.Length, limit + 1);

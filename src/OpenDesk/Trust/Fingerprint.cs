@@ -1,7 +1,7 @@
 namespace OpenDesk.Trust;
 
 /// <summary>The short human-facing identifiers derived from a public key (spec §3.3, §3.4, §22).</summary>
-internal static class Fingerprint
+public static class Fingerprint
 {
     /// <summary><c>9c2f:1abc:b3d4:8870</c>: the first 8 bytes in four groups of four hex characters.</summary>
     public static string Colon(ReadOnlySpan<byte> publicKey) => Colon(Hex(publicKey));

@@ -1,3 +1,4 @@
+using OpenDesk.Session;
 namespace OpenDesk.Trust;
 
 /// <summary>This machine's static X25519 key pair, kept in <c>identity.key</c> (spec §3.2).</summary>

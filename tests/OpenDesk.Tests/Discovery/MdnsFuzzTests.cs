@@ -1,5 +1,6 @@
 using System.Net;
 using OpenDesk.Discovery;
+using OpenDesk.Server.Discovery;
 
 namespace OpenDesk.Tests.Discovery;
 

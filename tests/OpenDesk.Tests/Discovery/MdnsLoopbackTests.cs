@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenDesk.Discovery;
+using OpenDesk.Server.Discovery;
 
 namespace OpenDesk.Tests.Discovery;
 

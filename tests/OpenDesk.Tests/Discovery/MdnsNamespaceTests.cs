@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenDesk.Discovery;
+using OpenDesk.Server.Discovery;
 
 namespace OpenDesk.Tests.Discovery;
 

@@ -277,7 +277,7 @@ public class XvfbFixture : IDisposable
             {
                 using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                 kill.WaitForExit();
-                process.WaitForExit(3000);
+                process.WaitForExit(10_000);
             }
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)

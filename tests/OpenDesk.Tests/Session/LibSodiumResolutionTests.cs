@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using OpenDesk.Session;
 using OpenDesk.Session.Pake;
 using OpenDesk.Trust;
 

@@ -1,4 +1,5 @@
 using OpenDesk.Protocol;
+using OpenDesk.Server.Transport;
 using OpenDesk.Session;
 using OpenDesk.Transport;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenDesk.Server.Transport;
 using OpenDesk.Transport;
 
 namespace OpenDesk.Tests.Transport;

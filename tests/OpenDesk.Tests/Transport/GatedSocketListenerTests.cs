@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenDesk.Server.Transport;
 using OpenDesk.Tests.Admin;
 using OpenDesk.Transport;
 

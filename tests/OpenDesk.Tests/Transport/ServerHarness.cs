@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using OpenDesk.Server.Transport;
 using OpenDesk.Transport;
 
 namespace OpenDesk.Tests.Transport;

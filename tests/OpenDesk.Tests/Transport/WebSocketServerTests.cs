@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using OpenDesk.Server.Transport;
 using OpenDesk.Transport;
 
 namespace OpenDesk.Tests.Transport;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpenDesk.Session;
 using OpenDesk.Trust;
 
 namespace OpenDesk.Tests.Trust;

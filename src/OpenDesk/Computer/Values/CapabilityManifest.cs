@@ -36,7 +36,7 @@ public sealed record CapabilityManifest : IWireValue
 
     public bool Supports(string capability) => _capabilities.Contains(capability, StringComparer.Ordinal);
 
-    internal MsgMap ToMap()
+    public MsgMap ToMap()
     {
         var limits = new MsgMap(Limits.Count);
         foreach (var (capability, values) in Limits)

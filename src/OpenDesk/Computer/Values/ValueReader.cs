@@ -127,7 +127,7 @@ internal readonly struct ValueReader
 }
 
 /// <summary>Encoding helpers shared by the value types.</summary>
-internal static class Wire
+public static class Wire
 {
     /// <summary>Epoch seconds, the default of every timestamp field (spec §17).</summary>
     public static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;

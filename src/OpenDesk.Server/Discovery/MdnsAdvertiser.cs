@@ -1,7 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using OpenDesk.Discovery;
 
-namespace OpenDesk.Discovery;
+namespace OpenDesk.Server.Discovery;
 
 /// <summary>
 /// Advertises one opendesk server over mDNS (spec §23) until disposed: answers queries for the service type, the
@@ -11,7 +12,7 @@ namespace OpenDesk.Discovery;
 /// Advertising is never fatal (spec §23): when mDNS cannot run here, <see cref="StartAsync"/> logs a warning and
 /// returns an advertiser with <see cref="IsAdvertising"/> false that does nothing, so the server keeps serving.
 /// </remarks>
-internal sealed class MdnsAdvertiser : IAsyncDisposable
+public sealed class MdnsAdvertiser : IAsyncDisposable
 {
     /// <summary>RFC 6762 §8.3: the second announcement follows the first after one second.</summary>
     public static readonly TimeSpan AnnouncementInterval = TimeSpan.FromSeconds(1);

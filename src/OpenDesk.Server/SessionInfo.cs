@@ -1,7 +1,7 @@
 namespace OpenDesk.Server;
 
 /// <summary>A registered controller session as the admin IPC lists it (spec §15.1, §20.3).</summary>
-internal sealed record SessionInfo(
+public sealed record SessionInfo(
     string Id,
     string PeerName,
     string PeerPublicKeyHex,

@@ -3,8 +3,9 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
+using OpenDesk.Transport;
 
-namespace OpenDesk.Transport;
+namespace OpenDesk.Server.Transport;
 
 /// <summary>
 /// Kestrel's socket transport with two things it lacks: every accepted socket passes the

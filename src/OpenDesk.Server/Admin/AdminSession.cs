@@ -4,7 +4,7 @@ namespace OpenDesk.Server.Admin;
 /// A session as the admin <c>list</c> reply describes it (spec §20.3): the server's <see cref="SessionInfo"/>
 /// plus the age the server computed, so the CLI shows the daemon's clock rather than its own.
 /// </summary>
-internal sealed record AdminSession(
+public sealed record AdminSession(
     string Id,
     string PeerName,
     string PeerPublicKeyHex,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenDesk.Computer;
+using OpenDesk.Server.Transport;
 using OpenDesk.Transport;
 using OpenDesk.Trust;
 

@@ -44,7 +44,7 @@ internal sealed class PairingWindow
         int failures;
         lock (_lock)
         {
-            _failedSources.Add(Transport.RemoteAddress.HostOf(remoteAddress));
+            _failedSources.Add(OpenDesk.Transport.RemoteAddress.HostOf(remoteAddress));
             failures = _failedSources.Count;
             if (failures == MaxFailedAttempts)
             {

@@ -8,7 +8,7 @@ namespace OpenDesk.Server.Admin;
 /// Windows. Only claiming, accepting and connecting differ between the two; framing, dispatch, timeouts and the
 /// <c>pair</c> extension live in <see cref="AdminServer"/> and <see cref="AdminClient"/> and are shared.
 /// </summary>
-internal abstract class AdminEndpoint
+public abstract class AdminEndpoint
 {
     /// <summary>How error messages name this kind of endpoint: <c>admin socket</c> or <c>admin pipe</c>.</summary>
     public abstract string Kind { get; }
@@ -60,7 +60,7 @@ internal abstract class AdminEndpoint
 /// endpoint (deletes the socket file, frees the pipe name); connections already accepted are not affected. Not for concurrent use:
 /// one accept at a time, and dispose only once the last accept has returned.
 /// </summary>
-internal abstract class AdminListener : IAsyncDisposable
+public abstract class AdminListener : IAsyncDisposable
 {
     /// <summary>
     /// Waits for the next connection from the user running serve and returns its stream, which the caller owns.

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
+using OpenDesk.Transport;
 
-namespace OpenDesk.Transport;
+namespace OpenDesk.Server.Transport;
 
 /// <summary>
 /// Replaces the generic host's console lifetime: the embedded Kestrel must not hook Ctrl+C or SIGTERM,

@@ -1,6 +1,7 @@
 using System.Net;
+using OpenDesk.Discovery;
 
-namespace OpenDesk.Discovery;
+namespace OpenDesk.Server.Discovery;
 
 /// <summary>
 /// The records one advertised service owns and the replies they make to queries, without any I/O: PTR

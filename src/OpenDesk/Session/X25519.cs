@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using NSec.Cryptography;
 
-namespace OpenDesk.Trust;
+namespace OpenDesk.Session;
 
 /// <summary>
 /// RFC 7748 X25519 over raw 32-byte keys. Private keys are the scalar exactly as stored in

@@ -8,7 +8,7 @@ namespace OpenDesk.Server.Admin;
 /// The CLI side of the admin IPC (spec §20): each call opens its own connection, sends one request and reads
 /// one reply, because the server answers exactly once and closes. Works against the Python daemon too.
 /// </summary>
-internal static class AdminClient
+public static class AdminClient
 {
     /// <summary>
     /// A list or kill is answered in milliseconds; waiting longer than this means the daemon is wedged, and the

@@ -8,7 +8,7 @@ namespace OpenDesk.Server.Admin;
 /// out, but there is a moment between bind and chmod when it has the umask's mode, and a home directory may
 /// have been made traversable; asking the kernel for the peer's uid closes both gaps.
 /// </summary>
-internal static partial class PeerCredentials
+public static partial class PeerCredentials
 {
     // Linux: getsockopt(SOL_SOCKET, SO_PEERCRED) fills struct ucred { pid_t pid; uid_t uid; gid_t gid; }.
     private const int SolSocket = 1;

@@ -14,7 +14,7 @@ namespace OpenDesk.Server.Audit;
 /// a kind from one address in each <see cref="RejectionInterval"/> is written as usual, and the ones that follow
 /// in that interval become a single line with a <c>count</c>, written when the interval ends.
 /// </remarks>
-internal sealed class AuditLog : IDisposable
+public sealed class AuditLog : IDisposable
 {
     public static readonly TimeSpan RejectionInterval = TimeSpan.FromSeconds(60);
 
@@ -57,7 +57,7 @@ internal sealed class AuditLog : IDisposable
     /// <summary>A refused connection; auth and handshake failures have no peer (spec §22). Repeats are aggregated.</summary>
     public void SessionRejected(string peerName, string peerKeyHex, string remoteAddress, string reason)
     {
-        var key = (Transport.RemoteAddress.HostOf(remoteAddress), reason, peerKeyHex);
+        var key = (OpenDesk.Transport.RemoteAddress.HostOf(remoteAddress), reason, peerKeyHex);
         var now = _time.GetTimestamp();
         RepeatedRejection? finished = null;
         lock (_rejectionsLock)

@@ -5,6 +5,7 @@ using OpenDesk.Computer;
 using OpenDesk.Protocol;
 using OpenDesk.Server.Admin;
 using OpenDesk.Server.Audit;
+using OpenDesk.Server.Transport;
 using OpenDesk.Session;
 using OpenDesk.Transport;
 using OpenDesk.Trust;

@@ -1,4 +1,5 @@
-namespace OpenDesk.Transport;
+using OpenDesk.Transport;
+namespace OpenDesk.Server.Transport;
 
 /// <summary>
 /// What a listener allows strangers: connections that have not authenticated yet are capped in total and per
@@ -78,31 +79,6 @@ public sealed class ConnectionLimits
             MaxPenalty = MaxPenalty,
             ForgetFailuresAfter = ForgetFailuresAfter,
         };
-    }
-
-    /// <summary>Descriptors this process may still open (Linux), or null when that cannot be told.</summary>
-    internal static long? FreeDescriptors()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-
-        try
-        {
-            var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
-            var soft = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
-            if (soft is null || !long.TryParse(soft, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit))
-            {
-                return null;
-            }
-
-            return limit - Directory.GetFiles("/proc/self/fd").Length;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 
     internal void Validate()

@@ -12,8 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenDesk.Transport;
 
-namespace OpenDesk.Transport;
+namespace OpenDesk.Server.Transport;
 
 /// <summary>Serves one accepted connection; <paramref name="ticket"/> is its place among the unauthenticated ones.</summary>
 internal delegate Task ConnectionHandler(IMessageTransport transport, ConnectionTicket ticket, CancellationToken cancellationToken);
@@ -92,7 +93,7 @@ internal sealed class WebSocketServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(onConnection);
         loggerFactory ??= NullLoggerFactory.Instance;
         var transportLogger = loggerFactory.CreateLogger("opendesk.transport");
-        var fitted = limits.FitTo(ConnectionLimits.FreeDescriptors());
+        var fitted = limits.FitTo(DescriptorHeadroom.Measure());
         if (fitted.StartupsFull < limits.StartupsFull)
         {
             transportLogger.LogWarning(

@@ -1,7 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using OpenDesk.Transport;
 
-namespace OpenDesk.Transport;
+namespace OpenDesk.Server.Transport;
 
 /// <summary>
 /// Admits or refuses each new connection before anything is read from it, by the rules of
