@@ -6,7 +6,7 @@ namespace OpenDesk.Fuzz;
 /// <summary>
 /// The plain handshake maps (spec §6.2, §7.1) checked as each side checks them (§6.5): the server's first
 /// message (auth_hello or pair_hello) and the replies a client or server waits for later, each followed by
-/// the field reads of that step. Only <see cref="AuthenticationException"/> is a rejection.
+/// the field reads of that step. Only <see cref="HandshakeException"/> is a rejection.
 /// </summary>
 internal sealed class HandshakeTarget : IFuzzTarget
 {
@@ -36,7 +36,7 @@ internal sealed class HandshakeTarget : IFuzzTarget
 
                 outcome = FuzzOutcome.Accepted;
             }
-            catch (AuthenticationException e) when (e.Reason == AuthFailureReason.Protocol)
+            catch (HandshakeException e) when (e.Reason == HandshakeFailureReason.Protocol)
             {
                 // The documented rejection; the next step may still accept the same bytes.
             }

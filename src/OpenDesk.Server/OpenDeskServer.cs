@@ -210,7 +210,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         {
             connection = await HandshakeDeadline.RunAsync(ct => AuthenticateAsync(transport, ct), _options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (AuthenticationException ex)
+        catch (HandshakeException ex)
         {
             _logger.LogWarning("handshake from {Remote} failed: {Reason}", remoteAddress, ex.Message);
             _audit?.SessionRejected("", "", remoteAddress, $"auth_failed: {ex.Reason}");
@@ -253,7 +253,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         catch (Exception ex) when (ex is ProtocolException or ConnectionClosedException)
         {
             window?.RecordFailedAttempt(transport.RemoteAddress);
-            throw new AuthenticationException(AuthFailureReason.Protocol, $"client did not prove its static key: {ex.Message}", ex);
+            throw new HandshakeException(HandshakeFailureReason.Protocol, $"client did not prove its static key: {ex.Message}", ex);
         }
         catch (OperationCanceledException)
         {
@@ -264,7 +264,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         if (window is not null && !window.TryClaim())
         {
             await channel.CloseAsync().ConfigureAwait(false);
-            throw new AuthenticationException(AuthFailureReason.Protocol, "the pairing window closed before this attempt finished");
+            throw new HandshakeException(HandshakeFailureReason.Protocol, "the pairing window closed before this attempt finished");
         }
 
         if (window is not null)
@@ -367,7 +367,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
             var keys = await PairingHandshake.RunServerAsync(transport, _staticKey, window!.Psk, first, cancellationToken).ConfigureAwait(false);
             return (keys, window);
         }
-        catch (Exception ex) when (ex is AuthenticationException or OperationCanceledException)
+        catch (Exception ex) when (ex is HandshakeException or OperationCanceledException)
         {
             // A client with the wrong code gives up before pair_finish, so the server mostly sees a close, not a
             // failed proof; a stalled attempt runs into the deadline. Either way it was a guess, and it counts.

@@ -55,10 +55,13 @@ public sealed class PermissionDeniedException : ProtocolException
         : base(ErrorCodes.PermissionDenied, message, details) { }
 }
 
-/// <summary>A handshake failed. <see cref="Reason"/> is one of <see cref="AuthFailureReason"/>'s values.</summary>
-public sealed class AuthenticationException : OpenDeskException
+/// <summary>
+/// A pairing or authentication handshake failed (spec §6.5). <see cref="Reason"/> is one of
+/// <see cref="HandshakeFailureReason"/>'s values, the part other implementations agree on.
+/// </summary>
+public sealed class HandshakeException : OpenDeskException
 {
-    public AuthenticationException(string reason, string message, Exception? inner = null)
+    public HandshakeException(string reason, string message, Exception? inner = null)
         : base(message.Length == 0 ? reason : $"{reason}: {message}", inner)
     {
         Reason = reason;
@@ -72,7 +75,7 @@ public sealed class AuthenticationException : OpenDeskException
 }
 
 /// <summary>Handshake failure reasons (spec §6.5), a closed set.</summary>
-public static class AuthFailureReason
+public static class HandshakeFailureReason
 {
     public const string WrongCode = "wrong_code";
     public const string UntrustedPeer = "untrusted_peer";
@@ -83,7 +86,87 @@ public static class AuthFailureReason
 /// <summary>The connection is gone: the peer closed it, the network dropped, or a frame failed its integrity check.</summary>
 public sealed class ConnectionClosedException : OpenDeskException
 {
-    public ConnectionClosedException(string message, Exception? inner = null) : base(message, inner) { }
+    /// <param name="message">The spec's text for the case, e.g. <c>peer disconnected</c>.</param>
+    /// <param name="inner">What the transport reported, if anything.</param>
+    /// <param name="reason">Why, for code to act on; by default read from the spec's texts.</param>
+    public ConnectionClosedException(string message, Exception? inner = null, ConnectionCloseReason? reason = null)
+        : base(message, inner)
+    {
+        Reason = reason ?? ReasonOf(message);
+    }
+
+    /// <summary>Why the connection ended.</summary>
+    public ConnectionCloseReason Reason { get; }
+
+    private static ConnectionCloseReason ReasonOf(string message) => message switch
+    {
+        "frame integrity check failed" => ConnectionCloseReason.IntegrityFailure,
+        "peer closed" or "connection is closed" or "send on closed connection" or "recv on closed connection" or "peer is closed" => ConnectionCloseReason.ClosedLocally,
+        "peer closed the connection" => ConnectionCloseReason.ClosedByPeer,
+        "peer disconnected (keepalive timeout: no pong)" => ConnectionCloseReason.KeepAliveTimeout,
+        _ when message.StartsWith("message exceeds the ", StringComparison.Ordinal) => ConnectionCloseReason.MessageTooLarge,
+        _ when message.StartsWith("received text frame", StringComparison.Ordinal) => ConnectionCloseReason.ProtocolViolation,
+        _ when message.StartsWith("cannot connect to ", StringComparison.Ordinal) => ConnectionCloseReason.Unreachable,
+        _ => ConnectionCloseReason.Disconnected,
+    };
+}
+
+/// <summary>Why a connection ended (<see cref="ConnectionClosedException.Reason"/>).</summary>
+public enum ConnectionCloseReason
+{
+    /// <summary>The network or the peer went away without a close (<c>peer disconnected</c>).</summary>
+    Disconnected,
+
+    /// <summary>The peer closed the connection.</summary>
+    ClosedByPeer,
+
+    /// <summary>This side closed it; later calls fail with this.</summary>
+    ClosedLocally,
+
+    /// <summary>The peer stopped answering pings and was not taking our data either.</summary>
+    KeepAliveTimeout,
+
+    /// <summary>A frame failed authentication: tampered, replayed, reordered or lost.</summary>
+    IntegrityFailure,
+
+    /// <summary>The peer sent a message above the receive limit.</summary>
+    MessageTooLarge,
+
+    /// <summary>The peer broke the transport's rules (a text message).</summary>
+    ProtocolViolation,
+
+    /// <summary>The server could not be reached or refused the WebSocket upgrade.</summary>
+    Unreachable,
+}
+
+/// <summary>
+/// The server refused this controller because another one holds the single slot (<c>busy</c>, spec §9.5).
+/// Back off, or ask whoever runs the desk to <c>opendesk disconnect</c> the active controller.
+/// </summary>
+public sealed class BusyException : ProtocolException
+{
+    private const string Prefix = "server is busy: ";
+    private const string Suffix = " is the active controller. Disconnect them to take over.";
+
+    public BusyException(string message, IReadOnlyDictionary<string, object?>? details = null)
+        : base(ErrorCodes.Busy, message, details)
+    {
+        ActiveController = message.StartsWith(Prefix, StringComparison.Ordinal) && message.EndsWith(Suffix, StringComparison.Ordinal)
+            ? message[Prefix.Length..^Suffix.Length]
+            : null;
+    }
+
+    /// <summary>The active controller's name as the server gave it (several joined by ", "), or null when its message had another form.</summary>
+    public string? ActiveController { get; }
+}
+
+/// <summary>
+/// What was asked for does not exist: a window, an application, a UI element, a path. Backends throw it; the
+/// server answers <c>not_found</c>.
+/// </summary>
+public sealed class NotFoundException : OpenDeskException
+{
+    public NotFoundException(string message, Exception? inner = null) : base(message, inner) { }
 }
 
 /// <summary>

@@ -137,7 +137,7 @@ internal static class DemoCommand
                 await using var intruder = await RemoteComputer.ConnectAsync("desk", new RemoteComputerOptions { Home = tablet, AutoReconnect = false }, ct);
                 throw new OpenDeskException("the tablet was admitted while the laptop was active");
             }
-            catch (ProtocolException ex) when (ex.Code == ErrorCodes.Busy)
+            catch (BusyException ex)
             {
                 Say($"tablet: {ex.Message}");
             }

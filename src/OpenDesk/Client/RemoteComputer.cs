@@ -60,7 +60,7 @@ public sealed partial class RemoteComputer : IAsyncDisposable
     /// or <c>ws://host[:port]#&lt;64-hex public key&gt;</c> (port 8423 when omitted).
     /// </summary>
     /// <exception cref="ProtocolException">Code <c>busy</c> when another controller is active.</exception>
-    /// <exception cref="AuthenticationException">The server does not trust this controller, or is not the expected server.</exception>
+    /// <exception cref="HandshakeException">The server does not trust this controller, or is not the expected server.</exception>
     public static async Task<RemoteComputer> ConnectAsync(string? target = null, RemoteComputerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RemoteComputerOptions();

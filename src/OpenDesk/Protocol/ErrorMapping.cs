@@ -9,7 +9,7 @@ public static class ErrorMapping
     {
         OperationCanceledException => new ErrorInfo(ErrorCodes.Cancelled, CancelledMessage),
         ProtocolException p => new ErrorInfo(p.Code, p.Detail, ToMap(p.Details)),
-        FileNotFoundException or DirectoryNotFoundException => new ErrorInfo(ErrorCodes.NotFound, exception.Message),
+        NotFoundException or FileNotFoundException or DirectoryNotFoundException => new ErrorInfo(ErrorCodes.NotFound, exception.Message),
         ArgumentException or FormatException => new ErrorInfo(ErrorCodes.InvalidArgument, exception.Message),
         TimeoutException => new ErrorInfo(ErrorCodes.Timeout, exception.Message),
         _ => new ErrorInfo(ErrorCodes.Internal, exception.Message.Length > 0 ? exception.Message : exception.GetType().Name),
@@ -27,6 +27,8 @@ public static class ErrorMapping
                 return new CapabilityUnsupportedException(capability, backend, error.Message, error.Details);
             case ErrorCodes.PermissionDenied:
                 return new PermissionDeniedException(error.Message, error.Details);
+            case ErrorCodes.Busy:
+                return new BusyException(error.Message, error.Details);
             default:
                 return new ProtocolException(error.Code, error.Message, error.Details);
         }

@@ -27,10 +27,10 @@ public static class AuthHandshake
         var dhSe = ephemeral.Agree(expectedServerPublic);
         var k = HandshakeCrypto.Hkdf(transcript, HandshakeCrypto.Concat(dhEe, dhSe), HandshakeCrypto.InfoAuth);
         var confirmation = HandshakeCrypto.Open(k, ct)
-            ?? throw new AuthenticationException(AuthFailureReason.UnexpectedPeer, "server does not hold the expected static key");
+            ?? throw new HandshakeException(HandshakeFailureReason.UnexpectedPeer, "server does not hold the expected static key");
         if (!confirmation.AsSpan().SequenceEqual(HandshakeCrypto.Confirm))
         {
-            throw new AuthenticationException(AuthFailureReason.Protocol, "unexpected confirmation payload");
+            throw new HandshakeException(HandshakeFailureReason.Protocol, "unexpected confirmation payload");
         }
 
         var ikm = HandshakeCrypto.Concat(dhEe, dhSe, staticKey.Agree(serverEphemeral), staticKey.Agree(expectedServerPublic));
@@ -52,7 +52,7 @@ public static class AuthHandshake
         if (!isTrustedController(clientStatic))
         {
             await HandshakeMessage.SendAsync(transport, HandshakeMessage.Encode(HandshakeMessage.AuthOffer, ("e", ephemeral.PublicKey), ("ct", [])), HandshakeMessage.AuthOffer, cancellationToken).ConfigureAwait(false);
-            throw new AuthenticationException(AuthFailureReason.UntrustedPeer, "client static key not in trusted-peers");
+            throw new HandshakeException(HandshakeFailureReason.UntrustedPeer, "client static key not in trusted-peers");
         }
 
         var transcript = SHA256.HashData(HandshakeCrypto.Concat(ephemeral.PublicKey, clientEphemeral, clientStatic));

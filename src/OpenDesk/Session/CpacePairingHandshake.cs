@@ -26,8 +26,8 @@ internal static class CpacePairingHandshake
         "server closed the connection at cpace_hello: it has no pairing window open, or it only supports legacy v1 pairing";
 
     /// <summary>True when the failure is the server hanging up on <c>cpace_hello</c> (see <see cref="RefusedAtHelloMessage"/>).</summary>
-    public static bool IsRefusedAtHello(AuthenticationException exception) =>
-        exception.Reason == AuthFailureReason.Protocol && exception.Detail == RefusedAtHelloMessage;
+    public static bool IsRefusedAtHello(HandshakeException exception) =>
+        exception.Reason == HandshakeFailureReason.Protocol && exception.Detail == RefusedAtHelloMessage;
 
     /// <summary>The client (controller) side: the one that was given the code to type.</summary>
     /// <remarks><paramref name="ephemeral"/> and <paramref name="cpaceScalar"/> fix the per-run secrets, for vectors only.</remarks>
@@ -64,13 +64,13 @@ internal static class CpacePairingHandshake
         var answer = await HandshakeMessage.ReceiveAsync(transport, cancellationToken, Confirm, Reject).ConfigureAwait(false);
         if (answer["kind"] is Reject)
         {
-            throw new AuthenticationException(AuthFailureReason.WrongCode, "server rejected the pairing code — wrong code?");
+            throw new HandshakeException(HandshakeFailureReason.WrongCode, "server rejected the pairing code — wrong code?");
         }
 
         var serverMac = HandshakeMessage.Field(answer, "mac", CpacePairingCrypto.MacSize);
         if (!CpacePairingCrypto.MacMatches(CpacePairingCrypto.ServerMac(keys, transcriptHash, clientMac), serverMac))
         {
-            throw new AuthenticationException(AuthFailureReason.WrongCode, "server could not prove the pairing code");
+            throw new HandshakeException(HandshakeFailureReason.WrongCode, "server could not prove the pairing code");
         }
 
         return new SessionKeys(keys.ClientToServerKey, keys.ServerToClientKey, serverStatic);
@@ -113,7 +113,7 @@ internal static class CpacePairingHandshake
         if (!CpacePairingCrypto.MacMatches(CpacePairingCrypto.ClientMac(keys, transcriptHash), clientMac))
         {
             await TrySendRejectAsync(transport, cancellationToken).ConfigureAwait(false);
-            throw new AuthenticationException(AuthFailureReason.WrongCode, "client could not prove the pairing code");
+            throw new HandshakeException(HandshakeFailureReason.WrongCode, "client could not prove the pairing code");
         }
 
         var serverMac = CpacePairingCrypto.ServerMac(keys, transcriptHash, clientMac);
@@ -130,11 +130,11 @@ internal static class CpacePairingHandshake
         }
         catch (ConnectionClosedException ex)
         {
-            throw new AuthenticationException(AuthFailureReason.Protocol, RefusedAtHelloMessage, ex);
+            throw new HandshakeException(HandshakeFailureReason.Protocol, RefusedAtHelloMessage, ex);
         }
 
         return data is null
-            ? throw new AuthenticationException(AuthFailureReason.Protocol, RefusedAtHelloMessage)
+            ? throw new HandshakeException(HandshakeFailureReason.Protocol, RefusedAtHelloMessage)
             : HandshakeMessage.Parse(data, Offer);
     }
 
@@ -150,6 +150,6 @@ internal static class CpacePairingHandshake
         }
     }
 
-    private static AuthenticationException InvalidShare() =>
-        new(AuthFailureReason.Protocol, "peer sent an invalid CPace share");
+    private static HandshakeException InvalidShare() =>
+        new(HandshakeFailureReason.Protocol, "peer sent an invalid CPace share");
 }

@@ -18,7 +18,7 @@ public static class HandshakeDeadline
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new AuthenticationException(AuthFailureReason.Protocol, $"handshake timed out after {deadline.TotalSeconds:0.###} s", ex);
+            throw new HandshakeException(HandshakeFailureReason.Protocol, $"handshake timed out after {deadline.TotalSeconds:0.###} s", ex);
         }
     }
 }

@@ -123,6 +123,6 @@ public static class HandshakeMessage
         }
     }
 
-    private static AuthenticationException Fail(string message, Exception? inner = null) =>
-        new(AuthFailureReason.Protocol, message, inner);
+    private static HandshakeException Fail(string message, Exception? inner = null) =>
+        new(HandshakeFailureReason.Protocol, message, inner);
 }

@@ -33,9 +33,9 @@ public sealed class KeyPair
         {
             return X25519.SharedSecret(PrivateKey, peerPublic);
         }
-        catch (Exception ex) when (ex is not AuthenticationException)
+        catch (Exception ex) when (ex is not HandshakeException)
         {
-            throw new AuthenticationException(AuthFailureReason.Protocol, "key agreement failed: peer sent an invalid public key", ex);
+            throw new HandshakeException(HandshakeFailureReason.Protocol, "key agreement failed: peer sent an invalid public key", ex);
         }
     }
 }

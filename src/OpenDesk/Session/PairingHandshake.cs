@@ -19,10 +19,10 @@ public static class PairingHandshake
         var dhEe = ephemeral.Agree(serverEphemeral);
         var k1 = HandshakeCrypto.Hkdf(psk, dhEe, HandshakeCrypto.InfoK1);
         var serverStatic = HandshakeCrypto.Open(k1, ct1)
-            ?? throw new AuthenticationException(AuthFailureReason.WrongCode, "server PSK does not match — wrong code?");
+            ?? throw new HandshakeException(HandshakeFailureReason.WrongCode, "server PSK does not match — wrong code?");
         if (serverStatic.Length != 32)
         {
-            throw new AuthenticationException(AuthFailureReason.Protocol, "decrypted server static key wrong length");
+            throw new HandshakeException(HandshakeFailureReason.Protocol, "decrypted server static key wrong length");
         }
 
         var k2 = HandshakeCrypto.Hkdf(HandshakeCrypto.Concat(psk, ct1), dhEe, HandshakeCrypto.InfoK2);
@@ -51,10 +51,10 @@ public static class PairingHandshake
         var ct2 = HandshakeMessage.Field(finish, "ct");
         var k2 = HandshakeCrypto.Hkdf(HandshakeCrypto.Concat(psk, ct1), dhEe, HandshakeCrypto.InfoK2);
         var clientStatic = HandshakeCrypto.Open(k2, ct2)
-            ?? throw new AuthenticationException(AuthFailureReason.WrongCode, "client could not prove the pairing code");
+            ?? throw new HandshakeException(HandshakeFailureReason.WrongCode, "client could not prove the pairing code");
         if (clientStatic.Length != 32)
         {
-            throw new AuthenticationException(AuthFailureReason.Protocol, "decrypted client static key wrong length");
+            throw new HandshakeException(HandshakeFailureReason.Protocol, "decrypted client static key wrong length");
         }
 
         var transcript = System.Security.Cryptography.SHA256.HashData(HandshakeCrypto.Concat(ephemeral.PublicKey, clientEphemeral, ct1, ct2));

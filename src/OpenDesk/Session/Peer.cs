@@ -243,7 +243,7 @@ public sealed class Peer : IAsyncDisposable
         {
             first = await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (ConnectionClosedException ex) when (ex.Message != SecureChannel.IntegrityFailure)
+        catch (ConnectionClosedException ex) when (ex.Reason != ConnectionCloseReason.IntegrityFailure)
         {
             throw new ProtocolException(ErrorCodes.Protocol, "peer closed before HELLO", inner: ex);
         }

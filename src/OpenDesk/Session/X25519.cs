@@ -22,7 +22,7 @@ internal static class X25519
         return key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
     }
 
-    /// <exception cref="AuthenticationException">
+    /// <exception cref="HandshakeException">
     /// The result is all zeros because the peer sent a low-order point; spec §5 makes that a handshake failure
     /// with reason <c>protocol</c>.
     /// </exception>
@@ -36,7 +36,7 @@ internal static class X25519
         using var key = ImportPrivate(privateKey);
         var peer = PublicKey.Import(Algorithm, peerPublicKey, KeyBlobFormat.RawPublicKey);
         using var secret = Algorithm.Agree(key, peer, new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport })
-            ?? throw new AuthenticationException(AuthFailureReason.Protocol, "X25519 shared secret is all zeros (low-order public key)");
+            ?? throw new HandshakeException(HandshakeFailureReason.Protocol, "X25519 shared secret is all zeros (low-order public key)");
         return secret.Export(SharedSecretBlobFormat.RawSharedSecret);
     }
 

@@ -87,7 +87,7 @@ public sealed class Identity
     }
 
     /// <summary>X25519 of this identity's private key and <paramref name="peerPublicKey"/>.</summary>
-    /// <exception cref="AuthenticationException">The peer key is a low-order point (reason <c>protocol</c>).</exception>
+    /// <exception cref="HandshakeException">The peer key is a low-order point (reason <c>protocol</c>).</exception>
     public byte[] SharedSecret(ReadOnlySpan<byte> peerPublicKey) => X25519.SharedSecret(_privateKey, peerPublicKey);
 
     private static FileLock AcquireCreationLock(string lockPath)

@@ -279,7 +279,7 @@ public sealed class ServeUnderAttackTests : IDisposable
                     await AuthHandshake.RunClientAsync(transport, stranger, KeyPair.Generate().PublicKey, CancellationToken.None);
                 }
             }
-            catch (AuthenticationException)
+            catch (HandshakeException)
             {
                 answered++;
             }

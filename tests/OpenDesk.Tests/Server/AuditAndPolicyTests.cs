@@ -47,7 +47,7 @@ public class AuditAndPolicyTests
         await using var fixture = await ServerFixture.StartAsync();
         var a = fixture.AddController("laptop");
         await using var first = await fixture.ConnectAsync(a);
-        await Assert.ThrowsAsync<ProtocolException>(() => fixture.ConnectAsync(fixture.AddController("tablet")));
+        await Assert.ThrowsAsync<BusyException>(() => fixture.ConnectAsync(fixture.AddController("tablet")));
         await using var second = await fixture.ConnectAsync(a);
         await ServerFixture.EventuallyAsync(() => AuditLines(fixture).Count >= 4, "four audit lines");
 

@@ -75,7 +75,7 @@ public class ReconnectTests
         await using var a = await fixture.ConnectAsync(fixture.AddController("a"));
         var started = DateTime.UtcNow;
 
-        var ex = await Assert.ThrowsAsync<ProtocolException>(() => fixture.ConnectAsync(fixture.AddController("b"), autoReconnect: true));
+        var ex = await Assert.ThrowsAsync<BusyException>(() => fixture.ConnectAsync(fixture.AddController("b"), autoReconnect: true));
 
         Assert.Equal(ErrorCodes.Busy, ex.Code);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3));

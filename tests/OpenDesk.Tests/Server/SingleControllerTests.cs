@@ -16,7 +16,7 @@ public class SingleControllerTests
         await using var first = await fixture.ConnectAsync(a);
         Assert.Equal("fake", first.Manifest.Backend);
 
-        var busy = await Assert.ThrowsAsync<ProtocolException>(() => fixture.ConnectAsync(b));
+        var busy = await Assert.ThrowsAsync<BusyException>(() => fixture.ConnectAsync(b));
 
         Assert.Equal(ErrorCodes.Busy, busy.Code);
         Assert.Equal("server is busy: client0 is the active controller. Disconnect them to take over.", busy.Detail);
@@ -98,8 +98,8 @@ public class SingleControllerTests
 
         Assert.DoesNotContain(trust.List(), p => p.Name == "laptop");
         await ServerFixture.EventuallyAsync(() => fixture.Sessions.Count == 0, "an empty registry");
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => fixture.ConnectAsync(home));
-        Assert.Equal(AuthFailureReason.UnexpectedPeer, ex.Reason);
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => fixture.ConnectAsync(home));
+        Assert.Equal(HandshakeFailureReason.UnexpectedPeer, ex.Reason);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public class SingleControllerTests
         await using var fixture = await ServerFixture.StartAsync();
         var home = fixture.AddController("intruder", OpenDesk.Trust.PeerRole.Remote);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => fixture.ConnectAsync(home));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => fixture.ConnectAsync(home));
 
         Assert.Equal("unexpected_peer: server does not hold the expected static key", ex.Message);
         Assert.Empty(fixture.Sessions);
@@ -187,9 +187,9 @@ public class SingleControllerTests
         }
 
         await ServerFixture.EventuallyAsync(() => fixture.Sessions.Count == 0, "the registry to empty");
-        var wrong = await Assert.ThrowsAsync<AuthenticationException>(() =>
+        var wrong = await Assert.ThrowsAsync<HandshakeException>(() =>
             RemoteComputer.PairWithAsync("127.0.0.1", "999999", fixture.Server.Port, "desk", new RemoteComputerOptions { Home = newcomer }));
-        Assert.Equal(AuthFailureReason.WrongCode, wrong.Reason);
+        Assert.Equal(HandshakeFailureReason.WrongCode, wrong.Reason);
 
         await using var paired = await RemoteComputer.PairWithAsync("127.0.0.1", "111111", fixture.Server.Port, "desk", new RemoteComputerOptions { Home = newcomer });
         var outcome = await pairing.WaitAsync(TimeSpan.FromSeconds(10));
@@ -211,7 +211,7 @@ public class SingleControllerTests
 
         for (var i = 0; i < 5; i++)
         {
-            await Assert.ThrowsAsync<AuthenticationException>(() =>
+            await Assert.ThrowsAsync<HandshakeException>(() =>
                 RemoteComputer.PairWithAsync("127.0.0.1", $"00000{i}", fixture.Server.Port, null, new RemoteComputerOptions { Home = home }));
         }
 

@@ -98,7 +98,7 @@ public class CpaceOfflineAttackTests
             await attacker.SendAsync(HandshakeMessage.Encode(CpacePairingHandshake.Offer, ("e", attackerEphemeral.PublicKey), ("s", attackerStatic.PublicKey), ("y", share)));
             var finish = await HandshakeMessage.ReceiveAsync(attacker, default, CpacePairingHandshake.Finish);
             await attacker.CloseAsync();
-            var failure = await Assert.ThrowsAsync<AuthenticationException>(() => honestClient);
+            var failure = await Assert.ThrowsAsync<HandshakeException>(() => honestClient);
             Assert.Equal("protocol: peer closed before cpace_confirm", failure.Message);
 
             var t = new Recorded(clientEphemeral, clientStatic.PublicKey, attackerEphemeral.PublicKey, attackerStatic.PublicKey, share,
@@ -124,7 +124,7 @@ public class CpaceOfflineAttackTests
         var attackerEphemeral = KeyPair.Generate();
         var v1Server = new ScriptedTransport();
         var pairHello = HandshakeMessage.Parse(HandshakeMessage.Encode(HandshakeMessage.PairHello, ("e", attackerEphemeral.PublicKey)), HandshakeMessage.PairHello);
-        await Assert.ThrowsAsync<AuthenticationException>(() => PairingHandshake.RunServerAsync(v1Server, serverStatic, HandshakeCrypto.DerivePsk(Code), pairHello, default));
+        await Assert.ThrowsAsync<HandshakeException>(() => PairingHandshake.RunServerAsync(v1Server, serverStatic, HandshakeCrypto.DerivePsk(Code), pairHello, default));
         var v1Offer = HandshakeMessage.Parse(v1Server.Sent.Single(), HandshakeMessage.PairOffer);
         var dhEe = attackerEphemeral.Agree(HandshakeMessage.Field(v1Offer, "e", 32));
         var ct1 = HandshakeMessage.Field(v1Offer, "ct");
@@ -158,8 +158,8 @@ public class CpaceOfflineAttackTests
             var keys = t.Keys(k, (ephemeral.Agree(serverEphemeral), ephemeral.Agree(serverStatic.PublicKey), attackerStatic.Agree(serverEphemeral), attackerStatic.Agree(serverStatic.PublicKey)));
             await attackerSide.SendAsync(HandshakeMessage.Encode(CpacePairingHandshake.Finish, ("y", share), ("mac", CpacePairingCrypto.ClientMac(keys, t.Hash))));
 
-            var rejected = await Assert.ThrowsAsync<AuthenticationException>(() => server);
-            Assert.Equal(AuthFailureReason.WrongCode, rejected.Reason);
+            var rejected = await Assert.ThrowsAsync<HandshakeException>(() => server);
+            Assert.Equal(HandshakeFailureReason.WrongCode, rejected.Reason);
             var answer = (await attackerSide.ReceiveAsync())!;
             outputs.Add([offerBytes, answer]);
         }

@@ -83,9 +83,9 @@ public class CpacePairingHandshakeTests
         var run = await CpacePairingVectorFile.RunBothAsync(Code, typed, KeyPair.Generate(), KeyPair.Generate());
 
         Assert.Equal(ClientWrongCode, run.ClientError?.Message);
-        Assert.Equal(AuthFailureReason.WrongCode, run.ClientError!.Reason);
+        Assert.Equal(HandshakeFailureReason.WrongCode, run.ClientError!.Reason);
         Assert.Equal(ServerWrongCode, run.ServerError?.Message);
-        Assert.Equal(AuthFailureReason.WrongCode, run.ServerError!.Reason);
+        Assert.Equal(HandshakeFailureReason.WrongCode, run.ServerError!.Reason);
         Assert.Equal(["cpace_hello", "cpace_offer", "cpace_finish", "cpace_reject"], Kinds(run.Messages));
         Assert.Equal("82a17601a46b696e64ac63706163655f72656a656374", VectorFiles.ToHex(run.Messages[3]));
     }
@@ -155,7 +155,7 @@ public class CpacePairingHandshakeTests
         // The server's fresh ephemeral changes sid and its fresh scalar changes K, so the old MAC is worthless.
         var replay = new ScriptedTransport(recorded.Messages[2]);
         var hello = HandshakeMessage.Parse(recorded.Messages[0], CpacePairingHandshake.Hello);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => CpacePairingHandshake.RunServerAsync(replay, serverKey, Code, hello, default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => CpacePairingHandshake.RunServerAsync(replay, serverKey, Code, hello, default));
 
         Assert.Equal(ServerWrongCode, ex.Message);
         Assert.Equal(["cpace_offer", "cpace_reject"], Kinds(replay.Sent));
@@ -169,7 +169,7 @@ public class CpacePairingHandshakeTests
         Assert.Null(recorded.ClientError);
 
         var replay = new ScriptedTransport(recorded.Messages[1], recorded.Messages[3]);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => CpacePairingHandshake.RunClientAsync(replay, clientKey, Code, default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => CpacePairingHandshake.RunClientAsync(replay, clientKey, Code, default));
 
         Assert.Equal("wrong_code: server could not prove the pairing code", ex.Message);
     }
@@ -186,14 +186,14 @@ public class CpacePairingHandshakeTests
                 await HandshakeMessage.ReceiveAsync(serverTransport, default, HandshakeMessage.PairHello);
                 return null;
             }
-            catch (AuthenticationException ex)
+            catch (HandshakeException ex)
             {
                 await serverTransport.CloseAsync();
                 return ex;
             }
         });
 
-        var client = await Assert.ThrowsAsync<AuthenticationException>(() => CpacePairingHandshake.RunClientAsync(clientTransport, KeyPair.Generate(), Code, default));
+        var client = await Assert.ThrowsAsync<HandshakeException>(() => CpacePairingHandshake.RunClientAsync(clientTransport, KeyPair.Generate(), Code, default));
 
         Assert.Equal("protocol: expected pair_hello, got 'cpace_hello'", (await v1Server)?.Message);
         Assert.Equal($"protocol: {CpacePairingHandshake.RefusedAtHelloMessage}", client.Message);
@@ -210,7 +210,7 @@ public class CpacePairingHandshakeTests
             serverTransport.Abort();
         });
 
-        var client = await Assert.ThrowsAsync<AuthenticationException>(() => CpacePairingHandshake.RunClientAsync(clientTransport, KeyPair.Generate(), Code, default));
+        var client = await Assert.ThrowsAsync<HandshakeException>(() => CpacePairingHandshake.RunClientAsync(clientTransport, KeyPair.Generate(), Code, default));
         await drop;
 
         Assert.True(CpacePairingHandshake.IsRefusedAtHello(client));
@@ -220,8 +220,8 @@ public class CpacePairingHandshakeTests
     [Fact]
     public void Other_failures_are_not_mistaken_for_a_refusal_at_hello()
     {
-        Assert.False(CpacePairingHandshake.IsRefusedAtHello(new AuthenticationException(AuthFailureReason.Protocol, "peer closed before cpace_confirm")));
-        Assert.False(CpacePairingHandshake.IsRefusedAtHello(new AuthenticationException(AuthFailureReason.WrongCode, CpacePairingHandshake.RefusedAtHelloMessage)));
+        Assert.False(CpacePairingHandshake.IsRefusedAtHello(new HandshakeException(HandshakeFailureReason.Protocol, "peer closed before cpace_confirm")));
+        Assert.False(CpacePairingHandshake.IsRefusedAtHello(new HandshakeException(HandshakeFailureReason.WrongCode, CpacePairingHandshake.RefusedAtHelloMessage)));
     }
 
     [Fact]
@@ -232,13 +232,13 @@ public class CpacePairingHandshakeTests
 
         var first = await HandshakeMessage.ReceiveAsync(serverTransport, default, HandshakeMessage.AuthHello, CpacePairingHandshake.Hello, HandshakeMessage.PairHello);
         Assert.Equal(HandshakeMessage.PairHello, first["kind"]);
-        var refused = Assert.Throws<AuthenticationException>(() => HandshakeMessage.Parse(
+        var refused = Assert.Throws<HandshakeException>(() => HandshakeMessage.Parse(
             HandshakeMessage.Encode(HandshakeMessage.PairHello, ("e", HandshakeMessage.Field(first, "e"))), CpacePairingHandshake.Hello));
         Assert.Equal("protocol: expected cpace_hello, got 'pair_hello'", refused.Message);
 
         // With no --legacy window the server closes; the v1 client sees the close before its pair_offer.
         await serverTransport.CloseAsync();
-        var client = await Assert.ThrowsAsync<AuthenticationException>(() => v1Client);
+        var client = await Assert.ThrowsAsync<HandshakeException>(() => v1Client);
         Assert.Equal("protocol: peer closed before pair_offer", client.Message);
     }
 

@@ -55,7 +55,7 @@ internal static class CpacePairingVectorFile
     /// Runs both sides concurrently and returns the messages as delivered, in wire order, with each side's outcome.
     /// <paramref name="tamper"/> may replace message n (0-based) on its way; null secrets are drawn fresh.
     /// </summary>
-    public static async Task<(List<byte[]> Messages, SessionKeys? Client, SessionKeys? Server, AuthenticationException? ClientError, AuthenticationException? ServerError)> RunBothAsync(
+    public static async Task<(List<byte[]> Messages, SessionKeys? Client, SessionKeys? Server, HandshakeException? ClientError, HandshakeException? ServerError)> RunBothAsync(
         string serverCode, string clientCode, KeyPair serverStatic, KeyPair clientStatic,
         KeyPair? serverEphemeral = null, KeyPair? clientEphemeral = null, byte[]? serverScalar = null, byte[]? clientScalar = null, Func<int, byte[], byte[]>? tamper = null)
     {
@@ -82,7 +82,7 @@ internal static class CpacePairingVectorFile
             {
                 return await CpacePairingHandshake.RunClientAsync(clientTransport, clientStatic, clientCode, default, clientEphemeral, clientScalar);
             }
-            catch (AuthenticationException)
+            catch (HandshakeException)
             {
                 // As a real client does, so a server waiting for the next message sees the close.
                 await clientTransport.CloseAsync();
@@ -248,13 +248,13 @@ internal static class CpacePairingVectorFile
         }
     }
 
-    private static async Task<(SessionKeys?, AuthenticationException?)> Outcome(Task<SessionKeys> side)
+    private static async Task<(SessionKeys?, HandshakeException?)> Outcome(Task<SessionKeys> side)
     {
         try
         {
             return (await side, null);
         }
-        catch (AuthenticationException ex)
+        catch (HandshakeException ex)
         {
             return (null, ex);
         }

@@ -181,17 +181,17 @@ public class CpacePairingVectorTests
 
         var serverTransport = new ScriptedTransport(wrongFinish);
         var hello = HandshakeMessage.Parse(messages[0], CpacePairingHandshake.Hello);
-        var server = await Assert.ThrowsAsync<AuthenticationException>(() =>
+        var server = await Assert.ThrowsAsync<HandshakeException>(() =>
             CpacePairingHandshake.RunServerAsync(serverTransport, Key(c, "server_static"), Str(c, "code"), hello, default, Key(c, "server_ephemeral"), Bytes(c, "server_cpace_scalar")));
         Assert.Equal(Str(wrong, "server_outcome"), server.Message);
-        Assert.Equal(AuthFailureReason.WrongCode, server.Reason);
+        Assert.Equal(HandshakeFailureReason.WrongCode, server.Reason);
         Assert.Equal([Hex(messages[1]), Hex(reject)], serverTransport.Sent.Select(m => Hex(m)));
 
         var clientTransport = new ScriptedTransport(messages[1], reject);
-        var client = await Assert.ThrowsAsync<AuthenticationException>(() =>
+        var client = await Assert.ThrowsAsync<HandshakeException>(() =>
             CpacePairingHandshake.RunClientAsync(clientTransport, Key(c, "client_static"), Str(wrong, "client_code"), default, Key(c, "client_ephemeral"), Bytes(c, "client_cpace_scalar")));
         Assert.Equal(Str(wrong, "client_outcome"), client.Message);
-        Assert.Equal(AuthFailureReason.WrongCode, client.Reason);
+        Assert.Equal(HandshakeFailureReason.WrongCode, client.Reason);
         Assert.Equal([Hex(messages[0]), Hex(wrongFinish)], clientTransport.Sent.Select(m => Hex(m)));
     }
 

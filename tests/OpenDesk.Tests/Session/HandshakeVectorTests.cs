@@ -60,13 +60,13 @@ public class HandshakeVectorTests
         var messages = Messages(c);
 
         Assert.Equal(Str(wrong, "client_psk"), VectorFiles.ToHex(HandshakeCrypto.DerivePsk(Str(wrong, "client_code"))));
-        var client = await Assert.ThrowsAsync<AuthenticationException>(() =>
+        var client = await Assert.ThrowsAsync<HandshakeException>(() =>
             PairingHandshake.RunClientAsync(new ScriptedTransport(messages[1]), Key(c, "client_static"), VectorFiles.Hex(Str(wrong, "client_psk")), default, Key(c, "client_ephemeral")));
         Assert.Equal(Str(wrong, "client_outcome"), client.Message);
-        Assert.Equal(AuthFailureReason.WrongCode, client.Reason);
+        Assert.Equal(HandshakeFailureReason.WrongCode, client.Reason);
 
         var hello = HandshakeMessage.Parse(messages[0], HandshakeMessage.PairHello);
-        var server = await Assert.ThrowsAsync<AuthenticationException>(() =>
+        var server = await Assert.ThrowsAsync<HandshakeException>(() =>
             PairingHandshake.RunServerAsync(new ScriptedTransport(), Key(c, "server_static"), VectorFiles.Hex(Str(c, "psk")), hello, default, Key(c, "server_ephemeral")));
         Assert.Equal(Str(wrong, "server_outcome"), server.Message);
     }
@@ -113,15 +113,15 @@ public class HandshakeVectorTests
         var hello = HandshakeMessage.Parse(messages[0], HandshakeMessage.AuthHello);
         var transport = new ScriptedTransport();
 
-        var server = await Assert.ThrowsAsync<AuthenticationException>(() =>
+        var server = await Assert.ThrowsAsync<HandshakeException>(() =>
             AuthHandshake.RunServerAsync(transport, Key(c, "server_static"), hello, _ => false, default, Key(c, "server_ephemeral")));
         Assert.Equal(Str(untrusted, "server_outcome"), server.Message);
-        Assert.Equal(AuthFailureReason.UntrustedPeer, server.Reason);
+        Assert.Equal(HandshakeFailureReason.UntrustedPeer, server.Reason);
         var offer = Str(untrusted.GetProperty("auth_offer"), "msgpack_hex");
         Assert.Equal(offer, VectorFiles.ToHex(transport.Sent.Single()));
 
         var serverPublic = VectorFiles.Hex(Str(c.GetProperty("keys"), "server_static_public"));
-        var client = await Assert.ThrowsAsync<AuthenticationException>(() =>
+        var client = await Assert.ThrowsAsync<HandshakeException>(() =>
             AuthHandshake.RunClientAsync(new ScriptedTransport(VectorFiles.Hex(offer)), Key(c, "client_static"), serverPublic, default, Key(c, "client_ephemeral")));
         Assert.Equal(Str(untrusted, "client_outcome"), client.Message);
     }
@@ -134,10 +134,10 @@ public class HandshakeVectorTests
         var unexpected = c.GetProperty("unexpected_server");
         var messages = Messages(c);
 
-        var client = await Assert.ThrowsAsync<AuthenticationException>(() =>
+        var client = await Assert.ThrowsAsync<HandshakeException>(() =>
             AuthHandshake.RunClientAsync(new ScriptedTransport(messages[1]), Key(c, "client_static"), VectorFiles.Hex(Str(unexpected, "expected_server_public")), default, Key(c, "client_ephemeral")));
         Assert.Equal(Str(unexpected, "client_outcome"), client.Message);
-        Assert.Equal(AuthFailureReason.UnexpectedPeer, client.Reason);
+        Assert.Equal(HandshakeFailureReason.UnexpectedPeer, client.Reason);
     }
 
     public static TheoryData<string> MalformedHandshakeCases() => Protocol.FrameVectorTests.Indexes("malformed.json", e => e.GetProperty("decoder").GetString() == "handshake");
@@ -150,7 +150,7 @@ public class HandshakeVectorTests
         var bytes = VectorFiles.Hex(Str(entry, "hex"));
         var kind = Str(entry, "expected_kind");
 
-        var ex = Assert.Throws<AuthenticationException>(() =>
+        var ex = Assert.Throws<HandshakeException>(() =>
         {
             var map = HandshakeMessage.Parse(bytes, kind);
             foreach (var (field, length) in FieldsOf(kind))
@@ -159,7 +159,7 @@ public class HandshakeVectorTests
             }
         });
         Assert.Equal(Str(entry, "failure"), ex.Message);
-        Assert.Equal(AuthFailureReason.Protocol, ex.Reason);
+        Assert.Equal(HandshakeFailureReason.Protocol, ex.Reason);
     }
 
     private static (string, int?)[] FieldsOf(string kind) => kind switch

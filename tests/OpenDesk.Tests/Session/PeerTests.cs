@@ -26,7 +26,7 @@ public class PeerTests
         await serverChannel.SendAsync(new HelloFrame(HelloFrame.ServerRole, "", new MsgMap(), new MsgMap(), new ErrorInfo(ErrorCodes.Busy, message)));
 
         await using var client = new Peer(clientChannel);
-        var ex = await Assert.ThrowsAsync<ProtocolException>(() => client.StartAsync(HelloFrame.Client()));
+        var ex = await Assert.ThrowsAsync<BusyException>(() => client.StartAsync(HelloFrame.Client()));
 
         Assert.Equal(ErrorCodes.Busy, ex.Code);
         Assert.Equal(message, ex.Detail);

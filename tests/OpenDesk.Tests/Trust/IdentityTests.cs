@@ -64,9 +64,9 @@ public class IdentityTests
     {
         var identity = Identity.FromPrivateKey(X25519.GeneratePrivateKey());
 
-        var e = Assert.Throws<AuthenticationException>(() => identity.SharedSecret(VectorFiles.Hex(peerHex)));
+        var e = Assert.Throws<HandshakeException>(() => identity.SharedSecret(VectorFiles.Hex(peerHex)));
 
-        Assert.Equal(AuthFailureReason.Protocol, e.Reason);
+        Assert.Equal(HandshakeFailureReason.Protocol, e.Reason);
     }
 
     [Fact]
