@@ -24,38 +24,20 @@ public sealed partial class RemoteComputer : IComputer
     /// <paramref name="quality"/> are sent only when given, and <paramref name="cursor"/> only when true; servers that do
     /// not know them answer a PNG without the pointer.
     /// </summary>
-    public async Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, bool cursor = false, CancellationToken cancellationToken = default)
-    {
-        var parameters = new MsgMap { ["display_id"] = displayId, ["region"] = region?.ToMap(), ["downscale"] = downscale };
-        if (format is not null)
-        {
-            parameters["format"] = format;
-        }
-
-        if (quality is not null)
-        {
-            parameters["quality"] = (long)quality.Value;
-        }
-
-        if (cursor)
-        {
-            parameters["cursor"] = true;
-        }
-
-        return Pixmap.FromMap(await Call(Methods.DisplayCapture, parameters, cancellationToken).ConfigureAwait(false), ResultError);
-    }
+    public async Task<Pixmap> CaptureAsync(string? displayId = null, Rect? region = null, bool downscale = true, string? format = null, int? quality = null, bool cursor = false, CancellationToken cancellationToken = default) =>
+        Pixmap.FromMap(await Call(Methods.DisplayCapture, cancellationToken, displayId, region, downscale, format, quality, cursor).ConfigureAwait(false), ResultError);
 
     public async Task<Point> CursorPositionAsync(CancellationToken cancellationToken = default) =>
         Point.FromMap(await Call(Methods.DisplayCursorPosition, cancellationToken).ConfigureAwait(false), ResultError);
 
     public Task PointerAsync(PointerEvent pointerEvent, CancellationToken cancellationToken = default) =>
-        Send(Methods.InputPointer, new MsgMap { ["event"] = pointerEvent.ToMap() }, cancellationToken);
+        Send(Methods.InputPointer, cancellationToken, pointerEvent);
 
     public Task KeyAsync(KeyEvent keyEvent, CancellationToken cancellationToken = default) =>
-        Send(Methods.InputKey, new MsgMap { ["event"] = keyEvent.ToMap() }, cancellationToken);
+        Send(Methods.InputKey, cancellationToken, keyEvent);
 
     public Task TextAsync(TextInput textInput, CancellationToken cancellationToken = default) =>
-        Send(Methods.InputText, new MsgMap { ["text_input"] = textInput.ToMap() }, cancellationToken);
+        Send(Methods.InputText, cancellationToken, textInput);
 
     public async Task<IReadOnlyList<Window>> ListWindowsAsync(CancellationToken cancellationToken = default) =>
         Items(await Call(Methods.WindowsList, cancellationToken).ConfigureAwait(false), Window.FromMap);
@@ -67,69 +49,69 @@ public sealed partial class RemoteComputer : IComputer
     }
 
     public Task FocusWindowAsync(string windowId, CancellationToken cancellationToken = default) =>
-        Send(Methods.WindowsFocus, new MsgMap { ["window_id"] = windowId }, cancellationToken);
+        Send(Methods.WindowsFocus, cancellationToken, windowId);
 
     public Task MoveWindowAsync(string windowId, Rect bounds, CancellationToken cancellationToken = default) =>
-        Send(Methods.WindowsMove, new MsgMap { ["window_id"] = windowId, ["bounds"] = bounds.ToMap() }, cancellationToken);
+        Send(Methods.WindowsMove, cancellationToken, windowId, bounds);
 
     public Task CloseWindowAsync(string windowId, CancellationToken cancellationToken = default) =>
-        Send(Methods.WindowsClose, new MsgMap { ["window_id"] = windowId }, cancellationToken);
+        Send(Methods.WindowsClose, cancellationToken, windowId);
 
     public Task OpenAppAsync(string name, CancellationToken cancellationToken = default) =>
-        Send(Methods.AppsOpen, new MsgMap { ["name"] = name }, cancellationToken);
+        Send(Methods.AppsOpen, cancellationToken, name);
 
     public Task CloseAppAsync(string name, CancellationToken cancellationToken = default) =>
-        Send(Methods.AppsClose, new MsgMap { ["name"] = name }, cancellationToken);
+        Send(Methods.AppsClose, cancellationToken, name);
 
     public Task FocusAppAsync(string name, CancellationToken cancellationToken = default) =>
-        Send(Methods.AppsFocus, new MsgMap { ["name"] = name }, cancellationToken);
+        Send(Methods.AppsFocus, cancellationToken, name);
 
     public async Task<IReadOnlyList<string>> ListAppsAsync(CancellationToken cancellationToken = default) =>
         new ValueReader(await Call(Methods.AppsList, cancellationToken).ConfigureAwait(false), Methods.AppsList, ResultError).StringList("items");
 
     public async Task<UIElement> UITreeAsync(string? windowId = null, string? app = null, int maxDepth = 8, CancellationToken cancellationToken = default) =>
-        UIElement.FromMap(await Call(Methods.UITree, new MsgMap { ["window_id"] = windowId, ["app"] = app, ["max_depth"] = (long)maxDepth }, cancellationToken).ConfigureAwait(false), ResultError);
+        UIElement.FromMap(await Call(Methods.UITree, cancellationToken, windowId, app, maxDepth).ConfigureAwait(false), ResultError);
 
     public Task UIActionAsync(UIElement element, string action = "click", string? app = null, CancellationToken cancellationToken = default) =>
-        Send(Methods.UIAction, new MsgMap { ["element"] = element.ToMap(), ["action"] = action, ["app"] = app }, cancellationToken);
+        Send(Methods.UIAction, cancellationToken, element, action, app);
 
     public async Task<ClipboardContents> ReadClipboardAsync(CancellationToken cancellationToken = default) =>
         ClipboardContents.FromMap(await Call(Methods.ClipboardRead, cancellationToken).ConfigureAwait(false), ResultError);
 
     public Task WriteClipboardAsync(ClipboardContents contents, CancellationToken cancellationToken = default) =>
-        Send(Methods.ClipboardWrite, new MsgMap { ["contents"] = contents.ToMap() }, cancellationToken);
+        Send(Methods.ClipboardWrite, cancellationToken, contents);
 
     public async Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default) =>
-        new ValueReader(await Call(Methods.FsRead, new MsgMap { ["path"] = path }, cancellationToken).ConfigureAwait(false), Methods.FsRead, ResultError).RequiredBytes("data");
+        new ValueReader(await Call(Methods.FsRead, cancellationToken, path).ConfigureAwait(false), Methods.FsRead, ResultError).RequiredBytes("data");
 
     public Task WriteFileAsync(string path, byte[] data, CancellationToken cancellationToken = default) =>
-        Send(Methods.FsWrite, new MsgMap { ["path"] = path, ["data"] = data }, cancellationToken);
+        Send(Methods.FsWrite, cancellationToken, path, data);
 
     public async Task<IReadOnlyList<FileEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken = default) =>
-        Items(await Call(Methods.FsList, new MsgMap { ["path"] = path }, cancellationToken).ConfigureAwait(false), FileEntry.FromMap);
+        Items(await Call(Methods.FsList, cancellationToken, path).ConfigureAwait(false), FileEntry.FromMap);
 
     public async Task<FileEntry> StatAsync(string path, CancellationToken cancellationToken = default) =>
-        FileEntry.FromMap(await Call(Methods.FsStat, new MsgMap { ["path"] = path }, cancellationToken).ConfigureAwait(false), ResultError);
+        FileEntry.FromMap(await Call(Methods.FsStat, cancellationToken, path).ConfigureAwait(false), ResultError);
 
     public Task DeletePathAsync(string path, CancellationToken cancellationToken = default) =>
-        Send(Methods.FsDelete, new MsgMap { ["path"] = path }, cancellationToken);
+        Send(Methods.FsDelete, cancellationToken, path);
 
     public Task MovePathAsync(string source, string destination, CancellationToken cancellationToken = default) =>
-        Send(Methods.FsMove, new MsgMap { ["src"] = source, ["dst"] = destination }, cancellationToken);
+        Send(Methods.FsMove, cancellationToken, source, destination);
 
     public Task CreateDirectoryAsync(string path, bool parents = true, CancellationToken cancellationToken = default) =>
-        Send(Methods.FsMkdir, new MsgMap { ["path"] = path, ["parents"] = parents }, cancellationToken);
+        Send(Methods.FsMkdir, cancellationToken, path, parents);
 
     public async Task<IReadOnlyList<ProcessInfo>> ListProcessesAsync(CancellationToken cancellationToken = default) =>
         Items(await Call(Methods.ProcessList, cancellationToken).ConfigureAwait(false), ProcessInfo.FromMap);
 
     public async Task<CompletedCommand> ShellAsync(string command, double? timeout = null, string? cwd = null, IReadOnlyDictionary<string, string>? env = null, CancellationToken cancellationToken = default) =>
-        CompletedCommand.FromMap(await Call(Methods.ProcessShell, new MsgMap { ["command"] = command, ["timeout"] = timeout, ["cwd"] = cwd, ["env"] = env }, cancellationToken).ConfigureAwait(false), ResultError);
+        CompletedCommand.FromMap(await Call(Methods.ProcessShell, cancellationToken, command, timeout, cwd, env).ConfigureAwait(false), ResultError);
 
     public async Task<CompletedCommand> ExecAsync(IReadOnlyList<string> argv, double? timeout = null, string? cwd = null, IReadOnlyDictionary<string, string>? env = null, byte[]? stdin = null, CancellationToken cancellationToken = default) =>
-        CompletedCommand.FromMap(await Call(Methods.ProcessExec, new MsgMap { ["argv"] = Wire.Strings(argv), ["timeout"] = timeout, ["cwd"] = cwd, ["env"] = env, ["stdin"] = stdin }, cancellationToken).ConfigureAwait(false), ResultError);
+        CompletedCommand.FromMap(await Call(Methods.ProcessExec, cancellationToken, argv, timeout, cwd, env, stdin).ConfigureAwait(false), ResultError);
 
-    public Task LockAsync(CancellationToken cancellationToken = default) => Send(Methods.PowerLock, new MsgMap(), cancellationToken);
+    public Task LockAsync(CancellationToken cancellationToken = default) => Send(Methods.PowerLock, cancellationToken);
 
     public async Task<IReadOnlyList<Notification>> ListNotificationsAsync(CancellationToken cancellationToken = default) =>
         Items(await Call(Methods.NotificationsList, cancellationToken).ConfigureAwait(false), Notification.FromMap);
@@ -137,7 +119,7 @@ public sealed partial class RemoteComputer : IComputer
     /// <summary>Frames of a display as it changes, at most <paramref name="fps"/> (capped at 30) per second.</summary>
     public async IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId = null, int fps = 30, Rect? region = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var parameters = new MsgMap { ["display_id"] = displayId, ["fps"] = (long)fps, ["region"] = region?.ToMap() };
+        var parameters = Methods.Get(Methods.DisplaySubscribe).Arguments(displayId, fps, region);
         await foreach (var item in StreamAsync(Methods.DisplaySubscribe, parameters, cancellationToken).ConfigureAwait(false))
         {
             yield return DisplayFrame.FromMap(item, ResultError);
@@ -213,14 +195,14 @@ public sealed partial class RemoteComputer : IComputer
     public Task TypeTextAsync(string text, int intervalMs = 20, CancellationToken cancellationToken = default) =>
         TextAsync(new TextInput(text) { IntervalMs = intervalMs }, cancellationToken);
 
-    private async Task<MsgMap> Call(string method, CancellationToken cancellationToken) =>
-        await Call(method, new MsgMap(), cancellationToken).ConfigureAwait(false);
-
-    private async Task<MsgMap> Call(string method, MsgMap parameters, CancellationToken cancellationToken) =>
-        await InvokeAsync(method, parameters, cancellationToken).ConfigureAwait(false)
+    /// <summary>Calls a method of the table with its params in the table's order, expecting a result.</summary>
+    private async Task<MsgMap> Call(string method, CancellationToken cancellationToken, params object?[] arguments) =>
+        await InvokeAsync(method, Methods.Get(method).Arguments(arguments), cancellationToken).ConfigureAwait(false)
         ?? throw new ProtocolException(ErrorCodes.Protocol, $"{method} returned no result");
 
-    private Task Send(string method, MsgMap parameters, CancellationToken cancellationToken) => InvokeAsync(method, parameters, cancellationToken);
+    /// <summary>Calls a method of the table that returns nothing.</summary>
+    private Task Send(string method, CancellationToken cancellationToken, params object?[] arguments) =>
+        InvokeAsync(method, Methods.Get(method).Arguments(arguments), cancellationToken);
 
     private static IReadOnlyList<T> Items<T>(MsgMap result, WireDecoder<T> decode) =>
         new ValueReader(result, "result", ResultError).List("items", decode);

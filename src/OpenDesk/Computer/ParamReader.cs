@@ -78,6 +78,35 @@ internal readonly struct ParamReader
         return result;
     }
 
+    // Reads by the method table's parameter: its name, and whether and how it may be left out.
+
+    public string String(MethodParameter parameter) =>
+        parameter.Required ? RequiredString(parameter.Name) : OptionalString(parameter.Name, (string?)parameter.Default ?? "");
+
+    public string? NullableString(MethodParameter parameter) => NullableString(parameter.Name);
+
+    public bool Bool(MethodParameter parameter) => OptionalBool(parameter.Name, (bool)(parameter.Default ?? false));
+
+    public int Int32(MethodParameter parameter) => OptionalInt32(parameter.Name, (int)(parameter.Default ?? 0));
+
+    public int? NullableInt32(MethodParameter parameter) => NullableInt32(parameter.Name);
+
+    public double? NullableDouble(MethodParameter parameter) => NullableDouble(parameter.Name);
+
+    public byte[] Bytes(MethodParameter parameter) => RequiredBytes(parameter.Name);
+
+    public byte[]? NullableBytes(MethodParameter parameter) => NullableBytes(parameter.Name);
+
+    public T Value<T>(MethodParameter parameter, WireDecoder<T> decode) => Required(parameter.Name, decode);
+
+    public T? NullableValue<T>(MethodParameter parameter, WireDecoder<T> decode)
+        where T : class =>
+        Nullable(parameter.Name, decode);
+
+    public IReadOnlyList<string> Strings(MethodParameter parameter) => RequiredStringList(parameter.Name);
+
+    public IReadOnlyDictionary<string, string>? StringMap(MethodParameter parameter) => NullableStringMap(parameter.Name);
+
     public static ProtocolException Error(string message) => new(ErrorCodes.InvalidArgument, message);
 
     private void Require(string key)

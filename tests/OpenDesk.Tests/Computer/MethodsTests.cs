@@ -79,4 +79,38 @@ public class MethodsTests
     {
         Assert.All(Methods.All.Values.Where(m => m.Capability is not null), m => Assert.True(OpenDesk.Protocol.Capabilities.IsKnown(m.Capability!), m.Name));
     }
+
+    [Fact]
+    public void Arguments_follow_the_table_order_with_nil_for_unset_optionals_and_extensions_only_when_set()
+    {
+        var capture = Methods.Get(Methods.DisplayCapture);
+
+        var plain = capture.Arguments("0", null, true, null, null, false);
+        Assert.Equal(["display_id", "region", "downscale"], plain.Keys);
+        Assert.Null(plain["region"]);
+
+        var extended = capture.Arguments(null, null, false, "jpeg", 80, true);
+        Assert.Equal(["display_id", "region", "downscale", "format", "quality", "cursor"], extended.Keys);
+        Assert.Equal(80L, extended["quality"]);
+
+        Assert.Equal(["path", "parents"], Methods.Get(Methods.FsMkdir).Arguments("/tmp/x").Keys);
+        Assert.Equal(true, Methods.Get(Methods.FsMkdir).Arguments("/tmp/x")["parents"]);
+        Assert.Throws<ArgumentException>(() => Methods.Get(Methods.FsRead).Arguments("/a", "/b"));
+    }
+
+    [Fact]
+    public void Every_row_describes_itself_for_tools_and_only_actions_are_destructive()
+    {
+        foreach (var method in Methods.All.Values)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(method.Description), method.Name);
+            Assert.All(method.Parameters, p => Assert.False(string.IsNullOrWhiteSpace(p.Description), $"{method.Name}.{p.Name}"));
+            Assert.All(method.Parameters.Where(p => p.Type == ParameterType.Value), p => Assert.NotNull(p.ValueType));
+            Assert.False(method.Destructive && method.Class == MethodClass.Observation, method.Name);
+        }
+
+        Assert.True(Methods.Get(Methods.FsDelete).Destructive);
+        Assert.False(Methods.Get(Methods.InputPointer).Destructive);
+        Assert.Equal(typeof(Pixmap), Methods.Get(Methods.DisplayCapture).ResultType);
+    }
 }
