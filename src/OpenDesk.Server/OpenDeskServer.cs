@@ -5,6 +5,7 @@ using OpenDesk.Computer;
 using OpenDesk.Protocol;
 using OpenDesk.Server.Admin;
 using OpenDesk.Server.Audit;
+using OpenDesk.Server.Handshakes;
 using OpenDesk.Server.Transport;
 using OpenDesk.Session;
 using OpenDesk.Transport;
@@ -26,6 +27,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly KeyPair _staticKey;
     private readonly TrustStore _trust;
+    private readonly AuthServerHandshake _authentication;
     private readonly DescriptionFile _description;
     private readonly ComputerDispatcher _dispatcher;
     private readonly SessionRegistry _registry = new();
@@ -45,6 +47,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
         Identity = identity;
         _staticKey = KeyPair.From(identity);
         _trust = new TrustStore(options.Home);
+        _authentication = new AuthServerHandshake(_staticKey, key => _trust.IsTrustedController(key));
         _description = new DescriptionFile(options.Home);
         _dispatcher = new ComputerDispatcher(options.Computer);
         _admin = new AdminOperations(this);
@@ -92,9 +95,19 @@ public sealed class OpenDeskServer : IAsyncDisposable
     /// <see cref="TimeoutException"/> when nobody paired in time, <see cref="OpenDeskException"/> when the
     /// code was burned by wrong attempts or a window is already open.
     /// </summary>
-    public async Task<PairingOutcome> PairAsync(string code, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<PairingOutcome> PairAsync(string code, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        PairAsync(new PairingRequest(code, timeout), cancellationToken);
+
+    /// <summary>
+    /// Opens the pairing window <paramref name="request"/> describes (open once this method returns its task) and
+    /// waits until one controller pairs. Throws <see cref="TimeoutException"/> when nobody paired in time,
+    /// <see cref="OpenDeskException"/> when the code was burned by wrong attempts or a window is already open.
+    /// </summary>
+    public async Task<PairingOutcome> PairAsync(PairingRequest request, CancellationToken cancellationToken = default)
     {
-        var window = new PairingWindow(code, DateTimeOffset.UtcNow + timeout);
+        ArgumentNullException.ThrowIfNull(request);
+        var timeout = request.Timeout;
+        var window = new PairingWindow(request, DateTimeOffset.UtcNow + timeout);
         lock (_pairingLock)
         {
             if (_pairing is { } open && open.IsOpen(DateTimeOffset.UtcNow))
@@ -105,7 +118,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
             _pairing = window;
         }
 
-        _logger.LogInformation("pairing window open for {Seconds} s", timeout.TotalSeconds);
+        _logger.LogInformation("pairing window open for {Seconds} s{Legacy}", timeout.TotalSeconds, request.AllowLegacy ? ", legacy v1 pairing allowed" : "");
         try
         {
             return await window.Outcome.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
@@ -345,31 +358,40 @@ public sealed class OpenDeskServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Tells a pairing attempt from an authentication by its first message, so a daemon with an open pairing
-    /// window keeps serving its paired controllers (upstream treats every connection as pairing then).
+    /// Tells a pairing attempt from an authentication by its first message and runs the handshake that answers it,
+    /// so a daemon with an open pairing window keeps serving its paired controllers (upstream treats every
+    /// connection as pairing then).
     /// </summary>
     private async Task<(SessionKeys Keys, PairingWindow? Window)> RunHandshakeAsync(IMessageTransport transport, CancellationToken cancellationToken)
     {
         var window = CurrentPairingWindow();
-        string[] accepted = window is null
-            ? [HandshakeMessage.AuthHello]
-            : [HandshakeMessage.AuthHello, HandshakeMessage.PairHello];
-        var first = await HandshakeMessage.ReceiveAsync(transport, cancellationToken, accepted).ConfigureAwait(false);
-
-        if (first["kind"] is HandshakeMessage.AuthHello)
+        var handshakes = new Dictionary<string, IServerHandshake>(StringComparer.Ordinal) { [_authentication.Kind] = _authentication };
+        foreach (var pairing in window?.Handshakes(_staticKey) ?? [])
         {
-            var keys = await AuthHandshake.RunServerAsync(transport, _staticKey, first, key => _trust.IsTrustedController(key), cancellationToken).ConfigureAwait(false);
-            return (keys, null);
+            handshakes[pairing.Kind] = pairing;
+        }
+
+        // A v1 controller is answered by name even when the window does not take it, so the desk can say why.
+        string[] accepted = window is null ? [.. handshakes.Keys] : [.. handshakes.Keys.Append(HandshakeMessage.PairHello).Distinct()];
+        var first = await HandshakeMessage.ReceiveAsync(transport, cancellationToken, accepted).ConfigureAwait(false);
+        if (!handshakes.TryGetValue((string)first["kind"]!, out var handshake))
+        {
+            window!.Notify($"a legacy (v1) controller from {RemoteAddress.HostOf(transport.RemoteAddress)} tried to pair; this window takes only CPace pairing. If you trust the network, run `opendesk pair --legacy` to let it in.");
+            throw new HandshakeException(HandshakeFailureReason.Protocol, PairingWindow.LegacyRefused);
+        }
+
+        if (!handshake.Pairs)
+        {
+            return (await handshake.RunAsync(transport, first, cancellationToken).ConfigureAwait(false), null);
         }
 
         try
         {
-            var keys = await PairingHandshake.RunServerAsync(transport, _staticKey, window!.Psk, first, cancellationToken).ConfigureAwait(false);
-            return (keys, window);
+            return (await handshake.RunAsync(transport, first, cancellationToken).ConfigureAwait(false), window);
         }
         catch (Exception ex) when (ex is HandshakeException or OperationCanceledException)
         {
-            // A client with the wrong code gives up before pair_finish, so the server mostly sees a close, not a
+            // A client with the wrong code gives up before finishing, so the server mostly sees a close, not a
             // failed proof; a stalled attempt runs into the deadline. Either way it was a guess, and it counts.
             var failures = window!.RecordFailedAttempt(transport.RemoteAddress);
             _logger.LogWarning("pairing attempt from {Remote} failed ({Failures} of {Max}): {Message}",
@@ -432,7 +454,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
 
         public Task<int> KillAllAsync(string reason, CancellationToken cancellationToken) => server.KillAllAsync(reason);
 
-        public Task<PairingOutcome> PairAsync(string code, TimeSpan timeout, CancellationToken cancellationToken) => server.PairAsync(code, timeout, cancellationToken);
+        public Task<PairingOutcome> PairAsync(PairingRequest request, CancellationToken cancellationToken) => server.PairAsync(request, cancellationToken);
     }
 
     /// <summary>A connection whose client proved its key: the channel, its HELLO, and the pairing window it used, if any.</summary>

@@ -38,18 +38,28 @@ internal static class ControllerCommands
         var code = new Argument<string>("code") { Description = "the pairing code it shows" };
         var port = new Option<int>("--port") { Description = "its port", DefaultValueFactory = _ => 8423 };
         var name = new Option<string?>("--name") { Description = "name to store it under (default peer-xxxxxx)" };
+        var legacy = new Option<bool>("--legacy")
+        {
+            Description = "pair by protocol v1, for a machine without CPace pairing (its code can be brute-forced offline by anyone on the network)",
+        };
         var command = new Command("pair-with", "Pair with a machine that is showing a pairing code");
         command.Arguments.Add(host);
         command.Arguments.Add(code);
         command.Options.Add(port);
         command.Options.Add(name);
+        command.Options.Add(legacy);
         command.SetAction(async (parse, ct) =>
         {
             var home = Cli.HomeOf(parse);
+            if (parse.GetValue(legacy))
+            {
+                Console.Error.WriteLine(PairCommand.LegacyWarning);
+            }
+
             try
             {
                 await using var remote = await RemoteComputer.PairWithAsync(
-                    parse.GetValue(host)!, parse.GetValue(code)!, parse.GetValue(port), parse.GetValue(name), new RemoteComputerOptions { Home = home.Path }, ct);
+                    parse.GetValue(host)!, parse.GetValue(code)!, parse.GetValue(port), parse.GetValue(name), new RemoteComputerOptions { Home = home.Path }, parse.GetValue(legacy), ct);
                 var stored = new TrustStore(home).FindByKey(remote.ServerPublicKey)!;
                 Console.WriteLine($"✓ Paired with {stored.Name} ({stored.Fingerprint})");
                 Console.WriteLine($"  Now reachable as: opendesk connect {stored.Name}");

@@ -78,7 +78,7 @@ internal static class DemoCommand
                 var code = RandomNumberCode();
                 var pair = StartSelf(children, "pair", "--home", desk, "--host", "127.0.0.1", "--port", portText, "--code", code, "--timeout", "60");
                 await WaitForLineAsync(pair, "pairing code:", ct);
-                await using (var paired = await RemoteComputer.PairWithAsync("127.0.0.1", code, port, "desk", new RemoteComputerOptions { Home = home }, ct))
+                await using (var paired = await RemoteComputer.PairWithAsync("127.0.0.1", code, port, "desk", new RemoteComputerOptions { Home = home }, cancellationToken: ct))
                 {
                     Say($"{name} paired with the desk ({Trust.Fingerprint.Colon(paired.ServerPublicKey)})");
                 }

@@ -13,17 +13,28 @@ namespace OpenDesk.Cli.Commands;
 internal static class PairCommand
 {
     public const int CancelledExit = 130;
+
+    /// <summary>Shown wherever legacy (v1) pairing is chosen: what the owner gives up.</summary>
+    public const string LegacyWarning =
+        "WARNING: legacy (v1) pairing: anyone who connects while the window is open can test all 10^6 codes offline " +
+        "and pair in your place. Use it only on a network you trust, for a controller without CPace pairing.";
+
     private const int BoxWidth = 48;
 
     public static Command Create()
     {
         var code = new Option<string?>("--code") { Description = "use this pairing code instead of a random one" };
         var timeout = new Option<double>("--timeout") { Description = "seconds to wait for a controller", DefaultValueFactory = _ => 300.0 };
+        var legacy = new Option<bool>("--legacy")
+        {
+            Description = "also accept protocol v1 pairing from controllers without CPace (their code can be brute-forced offline by anyone on the network)",
+        };
         var command = new Command("pair", "Pair a new controller: show a one-time code and wait for `opendesk pair-with` on the controller");
         command.Options.Add(ServeCommand.Port);
         command.Options.Add(ServeCommand.Host);
         command.Options.Add(code);
         command.Options.Add(timeout);
+        command.Options.Add(legacy);
         command.Options.Add(ServeCommand.NoMdns);
         command.SetAction(async (parse, ct) =>
         {
@@ -37,6 +48,12 @@ internal static class PairCommand
 
             var identity = Identity.LoadOrCreate(home);
             var port = parse.GetValue(ServeCommand.Port);
+            var allowLegacy = parse.GetValue(legacy);
+            var request = new PairingRequest(pairingCode, TimeSpan.FromSeconds(seconds))
+            {
+                AllowLegacy = allowLegacy,
+                OnNotice = notice => Console.WriteLine($"  {notice}"),
+            };
             OpenDeskServer? server = null;
             try
             {
@@ -45,7 +62,7 @@ internal static class PairCommand
                 if (await IsServeRunningAsync(admin, ct))
                 {
                     // The daemon's own port goes in the box: that is where pair-with must connect.
-                    pairing = AdminClient.PairAsync(admin, pairingCode, TimeSpan.FromSeconds(seconds), servePort => PrintBox(servePort, identity.Fingerprint, pairingCode), ct);
+                    pairing = AdminClient.PairAsync(admin, request, servePort => PrintBox(servePort, identity.Fingerprint, pairingCode, allowLegacy), ct);
                 }
                 else
                 {
@@ -56,10 +73,10 @@ internal static class PairCommand
                         Host = parse.GetValue(ServeCommand.Host)!,
                         Port = port,
                     }, ct);
-                    pairing = server.PairAsync(pairingCode, TimeSpan.FromSeconds(seconds), ct);
+                    pairing = server.PairAsync(request, ct);
 
                     // Shown only once the window is open, so a controller that reacts at once is not refused.
-                    PrintBox(port, identity.Fingerprint, pairingCode);
+                    PrintBox(port, identity.Fingerprint, pairingCode, allowLegacy);
                 }
 
                 var outcome = await pairing;
@@ -107,7 +124,7 @@ internal static class PairCommand
 
     private static string RandomCode() => RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void PrintBox(int port, string fingerprint, string code)
+    private static void PrintBox(int port, string fingerprint, string code, bool legacy)
     {
         string[] lines =
         [
@@ -119,6 +136,9 @@ internal static class PairCommand
             "",
             "Run on the controller:",
             $"opendesk pair-with <host> {code}",
+            .. legacy
+                ? new[] { "", "LEGACY: v1 controllers accepted. A v1 code", "can be brute-forced offline by anyone on", "the network while this window is open." }
+                : [],
         ];
         var inner = BoxWidth - 4;
         Console.WriteLine("┌" + new string('─', BoxWidth - 2) + "┐");

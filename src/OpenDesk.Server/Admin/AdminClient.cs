@@ -65,17 +65,38 @@ public static class AdminClient
     /// <exception cref="OpenDeskException">
     /// Nobody paired in time (<c>no peer paired within 300.0s.</c>), a window is already open, or the daemon is unreachable.
     /// </exception>
-    public static async Task<PairingOutcome> PairAsync(AdminEndpoint endpoint, string code, TimeSpan timeout, Action<int> opened, CancellationToken cancellationToken)
+    public static Task<PairingOutcome> PairAsync(AdminEndpoint endpoint, string code, TimeSpan timeout, Action<int> opened, CancellationToken cancellationToken) =>
+        PairAsync(endpoint, new PairingRequest(code, timeout), opened, cancellationToken);
+
+    /// <summary>
+    /// Opens the running daemon's pairing window as <paramref name="request"/> says and waits until someone pairs or
+    /// its timeout passes; notices reach <see cref="PairingRequest.OnNotice"/> as they happen.
+    /// </summary>
+    public static async Task<PairingOutcome> PairAsync(AdminEndpoint endpoint, PairingRequest request, Action<int> opened, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(code);
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(opened);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
-        var request = new MsgMap(3) { ["op"] = "pair", ["code"] = code, ["timeout"] = timeout.TotalSeconds };
-        var reply = await RequestAsync(endpoint, request, null, interim => opened(interim.GetValueOrDefault("port") switch
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Timeout, TimeSpan.Zero);
+        var message = new MsgMap(4) { ["op"] = "pair", ["code"] = request.Code, ["timeout"] = request.Timeout.TotalSeconds };
+        if (request.AllowLegacy)
         {
-            long port when port is > 0 and <= 65535 => (int)port,
-            var other => throw new OpenDeskException($"malformed admin pair reply: 'port' is {Describe(other)}, expected a port number"),
-        }), cancellationToken).ConfigureAwait(false);
+            message["legacy"] = true;
+        }
+
+        var reply = await RequestAsync(endpoint, message, null, interim =>
+        {
+            if (interim.GetValueOrDefault("notice") is string notice)
+            {
+                request.OnNotice?.Invoke(notice);
+                return;
+            }
+
+            opened(interim.GetValueOrDefault("port") switch
+            {
+                long port when port is > 0 and <= 65535 => (int)port,
+                var other => throw new OpenDeskException($"malformed admin pair reply: 'port' is {Describe(other)}, expected a port number"),
+            });
+        }, cancellationToken).ConfigureAwait(false);
         ThrowUnlessOk(reply, "pair failed");
         return new PairingOutcome(
             RequiredString(reply, "name", "pair"),
@@ -83,7 +104,8 @@ public static class AdminClient
             RequiredString(reply, "fingerprint", "pair"));
     }
 
-    // onInterim serves requests answered twice (pair): it receives a first reply of {"ok": true, "open": true, …}.
+    // onInterim serves requests answered more than once (pair): it receives {"ok": true, "open": true, …} and
+    // {"ok": true, "notice": …} replies before the final one.
     private static async Task<MsgMap> RequestAsync(AdminEndpoint endpoint, MsgMap request, TimeSpan? replyTimeout, Action<MsgMap>? onInterim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -102,7 +124,8 @@ public static class AdminClient
             {
                 await AdminFrame.WriteAsync(stream, request, deadline.Token).ConfigureAwait(false);
                 reply = await AdminFrame.ReadAsync(stream, deadline.Token).ConfigureAwait(false);
-                if (onInterim is not null && reply is MsgMap interim && interim.GetValueOrDefault("ok") is true && interim.GetValueOrDefault("open") is true)
+                while (onInterim is not null && reply is MsgMap interim && interim.GetValueOrDefault("ok") is true
+                    && (interim.GetValueOrDefault("open") is true || interim.ContainsKey("notice")))
                 {
                     onInterim(interim);
                     reply = await AdminFrame.ReadAsync(stream, deadline.Token).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -283,8 +284,10 @@ internal sealed class AdminServer : IAsyncDisposable
     /// Our extension, so <c>opendesk pair</c> works while serve holds the port. Once the window is open the
     /// daemon sends <c>{"ok": true, "open": true, "port": N}</c>, so the CLI shows the code only when it can be
     /// used and with the port serve really listens on; the final reply follows when someone pairs or the window
-    /// times out. The client hanging up (Ctrl-C in the CLI) closes the window, so an abandoned code cannot be
-    /// used later; a client must therefore not half-close after its request.
+    /// times out. In between, <c>{"ok": true, "notice": "…"}</c> frames tell of failed attempts and refused legacy
+    /// controllers. <c>"legacy": true</c> opens a window that also takes protocol v1 pairing. The client hanging up
+    /// (Ctrl-C in the CLI) closes the window, so an abandoned code cannot be used later; a client must therefore
+    /// not half-close after its request.
     /// </summary>
     private async Task<MsgMap> PairAsync(MsgMap request, Stream stream)
     {
@@ -309,14 +312,27 @@ internal sealed class AdminServer : IAsyncDisposable
             }
         }
 
+        var legacy = request.GetValueOrDefault("legacy") is true;
         using var window = CancellationTokenSource.CreateLinkedTokenSource(_stoppingToken);
         var hangup = CancelOnHangupAsync(stream, window);
+        var notices = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
         try
         {
-            var pairing = _operations.PairAsync(code, TimeSpan.FromSeconds(seconds), window.Token);
+            var pairing = _operations.PairAsync(
+                new PairingRequest(code, TimeSpan.FromSeconds(seconds)) { AllowLegacy = legacy, OnNotice = notice => notices.Writer.TryWrite(notice) },
+                window.Token);
             if (!pairing.IsCompleted)
             {
                 await AdminFrame.WriteAsync(stream, new MsgMap(3) { ["ok"] = true, ["open"] = true, ["port"] = (long)_operations.Port }, window.Token).ConfigureAwait(false);
+            }
+
+            while (!pairing.IsCompleted)
+            {
+                await Task.WhenAny(pairing, notices.Reader.WaitToReadAsync(window.Token).AsTask()).ConfigureAwait(false);
+                while (notices.Reader.TryRead(out var notice))
+                {
+                    await AdminFrame.WriteAsync(stream, new MsgMap(2) { ["ok"] = true, ["notice"] = notice }, window.Token).ConfigureAwait(false);
+                }
             }
 
             var outcome = await pairing.ConfigureAwait(false);

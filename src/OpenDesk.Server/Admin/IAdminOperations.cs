@@ -16,10 +16,10 @@ internal interface IAdminOperations
     int Port { get; }
 
     /// <summary>
-    /// Opens the pairing window with <paramref name="code"/> and waits for the first successful pairing, so
+    /// Opens the pairing window <paramref name="request"/> describes and waits for the first successful pairing, so
     /// that <c>opendesk pair</c> works while serve holds the port. The window is open by the time the task is
     /// returned. Throws <see cref="TimeoutException"/> when nobody paired in time and
-    /// <see cref="InvalidOperationException"/> when a window is already open.
+    /// <see cref="OpenDeskException"/> when a window is already open or the code was burned.
     /// </summary>
-    Task<PairingOutcome> PairAsync(string code, TimeSpan timeout, CancellationToken cancellationToken);
+    Task<PairingOutcome> PairAsync(PairingRequest request, CancellationToken cancellationToken);
 }

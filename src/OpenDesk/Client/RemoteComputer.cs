@@ -72,18 +72,32 @@ public sealed partial class RemoteComputer : IAsyncDisposable
     /// <summary>
     /// Pairs with a server showing a pairing code (<c>opendesk pair</c> on that machine), stores it as a
     /// trusted remote named <paramref name="name"/> (or <c>peer-xxxxxx</c>) and returns the open session,
-    /// which does not auto-reconnect.
+    /// which does not auto-reconnect. Pairing is CPace (nothing observed or tried lets anyone test codes offline);
+    /// <paramref name="legacy"/> uses protocol v1 instead, for upstream servers, which anyone connecting to that
+    /// machine during its window can brute-force offline. There is never a silent fallback from one to the other.
     /// </summary>
+    /// <exception cref="HandshakeException">
+    /// A wrong code (<c>wrong_code</c>), or a server that hung up at the start (<c>protocol</c>): no window open, or it
+    /// only speaks v1 pairing; the message says what to do.
+    /// </exception>
     public static async Task<RemoteComputer> PairWithAsync(
-        string host, string code, int port = ConnectTarget.DefaultPort, string? name = null, RemoteComputerOptions? options = null, CancellationToken cancellationToken = default)
+        string host, string code, int port = ConnectTarget.DefaultPort, string? name = null, RemoteComputerOptions? options = null, bool legacy = false, CancellationToken cancellationToken = default)
     {
         options ??= new RemoteComputerOptions();
         var home = new OpenDeskHome(options.Home);
         var staticKey = KeyPair.From(Identity.LoadOrCreate(home));
         var trust = new TrustStore(home);
-        var psk = HandshakeCrypto.DerivePsk(code);
-        var peer = await ConnectPeerAsync(
-            new UriBuilder("ws", host, port, "/").Uri, options, (transport, ct) => PairingHandshake.RunClientAsync(transport, staticKey, psk, ct), cancellationToken).ConfigureAwait(false);
+        IClientHandshake handshake = legacy ? new LegacyPairingClientHandshake(staticKey, code) : new CpacePairingClientHandshake(staticKey, code);
+        Peer peer;
+        try
+        {
+            peer = await ConnectPeerAsync(new UriBuilder("ws", host, port, "/").Uri, options, handshake, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HandshakeException ex) when (CpacePairingHandshake.IsRefusedAtHello(ex))
+        {
+            throw new HandshakeException(HandshakeFailureReason.Protocol, RefusedPairingMessage(host, port, code), ex);
+        }
+
         trust.Add(peer.PeerStaticPublic, name ?? "", PeerRole.Remote);
         trust.CacheEndpoint(peer.PeerStaticPublic, host, port);
         var manifest = await StartPeerAsync(peer, trust, cancellationToken).ConfigureAwait(false);
@@ -239,8 +253,7 @@ public sealed partial class RemoteComputer : IAsyncDisposable
         var trust = new TrustStore(home);
         var resolved = await ConnectTarget.ResolveAsync(target, trust, options.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
         var staticKey = KeyPair.From(Identity.LoadOrCreate(home));
-        var peer = await ConnectPeerAsync(
-            resolved.Uri, options, (transport, ct) => AuthHandshake.RunClientAsync(transport, staticKey, resolved.ServerPublicKey, ct), cancellationToken).ConfigureAwait(false);
+        var peer = await ConnectPeerAsync(resolved.Uri, options, new AuthClientHandshake(staticKey, resolved.ServerPublicKey), cancellationToken).ConfigureAwait(false);
         var manifest = await StartPeerAsync(peer, trust, cancellationToken).ConfigureAwait(false);
         if (trust.FindByKey(resolved.ServerPublicKey) is not null)
         {
@@ -251,15 +264,14 @@ public sealed partial class RemoteComputer : IAsyncDisposable
     }
 
     /// <summary>WebSocket, then <paramref name="handshake"/> within the deadline; the transport is closed if that fails.</summary>
-    private static async Task<Peer> ConnectPeerAsync(
-        Uri uri, RemoteComputerOptions options, Func<IMessageTransport, CancellationToken, Task<SessionKeys>> handshake, CancellationToken cancellationToken)
+    private static async Task<Peer> ConnectPeerAsync(Uri uri, RemoteComputerOptions options, IClientHandshake handshake, CancellationToken cancellationToken)
     {
         var transport = await WebSocketConnector.ConnectAsync(uri, options.ToTransportOptions(), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         try
         {
             // Whatever answers at that address is a stranger until the handshake proves its key.
             transport.MaxMessageBytes = HandshakeMessage.MaxMessageBytes;
-            var keys = await HandshakeDeadline.RunAsync(ct => handshake(transport, ct), options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+            var keys = await HandshakeDeadline.RunAsync(ct => handshake.RunAsync(transport, ct), options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
             transport.MaxMessageBytes = options.MaxMessageBytes;
             return new Peer(new SecureChannel(transport, keys));
         }
@@ -298,6 +310,13 @@ public sealed partial class RemoteComputer : IAsyncDisposable
 
         return manifest;
     }
+
+    /// <summary>What to tell someone whose CPace pairing the server hung up on (docs/protocol/pairing-cpace.md §7).</summary>
+    private static string RefusedPairingMessage(string host, int port, string code) =>
+        $"{host}:{port} closed the connection at the start of pairing: it has no pairing window open, or it only supports " +
+        $"legacy (v1) pairing. If that machine runs an opendesk without CPace, its owner can run `opendesk pair --legacy` and you " +
+        $"can pair with `opendesk pair-with {host} {code} --port {port} --legacy`. Warning: legacy pairing lets anyone who connects " +
+        "to that machine while the window is open test all 10^6 codes offline and pair in your place; use it only on a network you trust.";
 
     private void OnPush(PushFrame push)
     {

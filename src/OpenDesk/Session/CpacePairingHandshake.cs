@@ -9,7 +9,7 @@ namespace OpenDesk.Session;
 /// which each side knows the other holds the code and the static private key it advertised. Unlike the v1 pairing
 /// (<see cref="PairingHandshake"/>), neither a recorded run nor an active attempt lets anyone test codes offline.
 /// </summary>
-internal static class CpacePairingHandshake
+public static class CpacePairingHandshake
 {
     public const string Hello = "cpace_hello";
     public const string Offer = "cpace_offer";

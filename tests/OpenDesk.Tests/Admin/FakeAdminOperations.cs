@@ -78,6 +78,6 @@ internal sealed class FakeAdminOperations : IAdminOperations
         }
     }
 
-    public Task<PairingOutcome> PairAsync(string code, TimeSpan timeout, CancellationToken cancellationToken) =>
-        Pair(code, timeout, cancellationToken);
+    public Task<PairingOutcome> PairAsync(PairingRequest request, CancellationToken cancellationToken) =>
+        Pair(request.Code, request.Timeout, cancellationToken);
 }

@@ -107,7 +107,7 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Contains($"│ port:         {p} ", pair.Output, StringComparison.Ordinal);
         var wrong = await OpendeskCli.RunAsync("pair-with", "127.0.0.1", "000000", "--port", p, "--home", b);
         Assert.Equal(1, wrong.Exit);
-        Assert.Contains("ERROR: wrong_code: server PSK does not match — wrong code?", wrong.Err, StringComparison.Ordinal);
+        Assert.Contains("ERROR: wrong_code: server rejected the pairing code — wrong code?", wrong.Err, StringComparison.Ordinal);
 
         // The paired newcomer is stored, but the slot is taken: pairing goes through the single-controller check.
         var paired = await OpendeskCli.RunAsync("pair-with", "127.0.0.1", "424242", "--port", p, "--home", b, "--name", "desk");

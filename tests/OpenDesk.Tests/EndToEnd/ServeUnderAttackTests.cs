@@ -452,11 +452,11 @@ public sealed class ServeUnderAttackTests : IDisposable
         }
     }
 
-    /// <summary>A pairing attempt that sends <c>pair_hello</c> and then nothing, as an attacker holding the window would.</summary>
+    /// <summary>A pairing attempt that sends <c>cpace_hello</c> and then nothing, as an attacker holding the window would.</summary>
     private static async Task<RawWebSocketClient> StalledPairingAttemptAsync(int port, IPAddress? source = null)
     {
         var client = await RawWebSocketClient.ConnectAsync(port, source: source);
-        var hello = HandshakeMessage.Encode(HandshakeMessage.PairHello, ("e", KeyPair.Generate().PublicKey));
+        var hello = HandshakeMessage.Encode(CpacePairingHandshake.Hello, ("e", KeyPair.Generate().PublicKey), ("s", KeyPair.Generate().PublicKey));
         await client.SendFrameHeaderAsync(opcode: 2, fin: true, hello.Length);
         await client.SendRawAsync(hello);
         return client;
