@@ -36,7 +36,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _pairingLock = new();
     private PairingWindow? _pairing;
-    private WebSocketServer? _listener;
+    private ISessionListener? _listener;
     private AdminServer? _adminServer;
     private int _disposed;
 
@@ -77,8 +77,8 @@ public sealed class OpenDeskServer : IAsyncDisposable
                 server._adminServer = await AdminServer.StartAsync(AdminEndpoint.Of(options.Home), server._admin, server._logger, cancellationToken).ConfigureAwait(false);
             }
 
-            server._listener = await WebSocketServer.StartAsync(
-                options.Host, options.Port, options.ToTransportOptions(), options.ConnectionLimits, server.HandleConnectionAsync, options.LoggerFactory, cancellationToken).ConfigureAwait(false);
+            var listener = options.Listener ?? new WebSocketListenerFactory(options.Host, options.Port, options.ToTransportOptions(), options.ConnectionLimits);
+            server._listener = await listener.StartAsync(server.HandleConnectionAsync, options.LoggerFactory, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

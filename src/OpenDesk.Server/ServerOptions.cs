@@ -37,6 +37,12 @@ public sealed class ServerOptions
     /// <summary>Largest message accepted from an authenticated controller.</summary>
     public long MaxMessageBytes { get; init; } = TransportOptions.DefaultMaxMessageBytes;
 
+    /// <summary>
+    /// Where connections come from; null for WebSocket on <see cref="Host"/>:<see cref="Port"/>. An
+    /// <see cref="InMemoryListener"/> serves in-process connections with no socket.
+    /// </summary>
+    public ISessionListenerFactory? Listener { get; init; }
+
     /// <summary>Caps and penalties for connections that have not authenticated yet.</summary>
     public ConnectionLimits ConnectionLimits { get; init; } = new();
 

@@ -75,6 +75,11 @@ internal sealed class SessionDispatcher : IRequestDispatcher
 
     private async Task ApproveAsync(string method, CallDescription call, CancellationToken cancellationToken)
     {
+        if (_session.Role == SessionRole.Observer && !Methods.IsObservation(method))
+        {
+            throw new PermissionDeniedException($"{_label} is a read-only observer: it may not {call.Summary}");
+        }
+
         string? denial;
         try
         {

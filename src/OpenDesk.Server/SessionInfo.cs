@@ -1,6 +1,19 @@
 namespace OpenDesk.Server;
 
-/// <summary>A registered controller session as the admin IPC lists it (spec §15.1, §20.3).</summary>
+/// <summary>What a session may do on the desk.</summary>
+public enum SessionRole
+{
+    /// <summary>Drives the desk; at most one at a time (spec §15.2).</summary>
+    Controller,
+
+    /// <summary>
+    /// Watches without acting: any number beside the controller, refused every action. No handshake grants this
+    /// role yet; the registry and the dispatcher already hold to it.
+    /// </summary>
+    Observer,
+}
+
+/// <summary>A registered session as the admin IPC lists it (spec §15.1, §20.3).</summary>
 public sealed record SessionInfo(
     string Id,
     string PeerName,
@@ -9,6 +22,9 @@ public sealed record SessionInfo(
     double StartedAt,
     string Mode)
 {
+    /// <summary>Controller by default; an observer never takes the controller's slot.</summary>
+    public SessionRole Role { get; init; } = SessionRole.Controller;
+
     public const string ServeMode = "serve";
     public const string PairMode = "pair";
 

@@ -28,8 +28,16 @@ internal sealed class SessionRegistry
     {
         lock (_lock)
         {
-            var bumped = _sessions.Where(s => s.Info.PeerPublicKeyHex == candidate.Info.PeerPublicKeyHex).ToList();
-            var others = _sessions.Except(bumped).ToList();
+            if (candidate.Info.Role == SessionRole.Observer)
+            {
+                // Observers sit beside the controller and each other; they never bump or block anyone.
+                _sessions.Add(candidate);
+                return RegistrationResult.Registered([], Task.CompletedTask);
+            }
+
+            var controllers = _sessions.Where(s => s.Info.Role == SessionRole.Controller).ToList();
+            var bumped = controllers.Where(s => s.Info.PeerPublicKeyHex == candidate.Info.PeerPublicKeyHex).ToList();
+            var others = controllers.Except(bumped).ToList();
             if (others.Count > 0)
             {
                 var names = string.Join(", ", others.Select(s => s.Info.PeerName.Length > 0 ? s.Info.PeerName : "?"));
@@ -38,10 +46,10 @@ internal sealed class SessionRegistry
 
             foreach (var session in bumped)
             {
+                _sessions.Remove(session);
                 StartDraining(session);
             }
 
-            _sessions.Clear();
             _sessions.Add(candidate);
             return RegistrationResult.Registered(bumped, Task.WhenAll(_draining.Select(s => s.Drained)));
         }

@@ -204,7 +204,7 @@ internal sealed class ConnectionGate
 /// An admitted connection's place among the unauthenticated ones. Give it back as soon as the peer has proven its
 /// key (<see cref="Authenticated"/>); disposing it (when the connection ends) does so too, once.
 /// </summary>
-internal sealed class ConnectionTicket : IDisposable
+public sealed class ConnectionTicket : IDisposable
 {
     private readonly ConnectionGate? _gate;
     private int _released;

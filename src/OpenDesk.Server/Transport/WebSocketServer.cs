@@ -16,8 +16,6 @@ using OpenDesk.Transport;
 
 namespace OpenDesk.Server.Transport;
 
-/// <summary>Serves one accepted connection; <paramref name="ticket"/> is its place among the unauthenticated ones.</summary>
-internal delegate Task ConnectionHandler(IMessageTransport transport, ConnectionTicket ticket, CancellationToken cancellationToken);
 
 /// <summary>
 /// The listening side of the transport (spec §1): an embedded Kestrel that upgrades a request on any path to a
@@ -26,7 +24,7 @@ internal delegate Task ConnectionHandler(IMessageTransport transport, Connection
 /// <see cref="ConnectionGate"/> at accept, must finish its upgrade within <see cref="ConnectionLimits.UpgradeTimeout"/>,
 /// and its traffic is observed for liveness.
 /// </summary>
-internal sealed class WebSocketServer : IAsyncDisposable
+internal sealed class WebSocketServer : ISessionListener
 {
     private const string ShutdownReason = "server shutting down";
 

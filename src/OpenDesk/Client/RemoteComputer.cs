@@ -266,7 +266,9 @@ public sealed partial class RemoteComputer : IAsyncDisposable
     /// <summary>WebSocket, then <paramref name="handshake"/> within the deadline; the transport is closed if that fails.</summary>
     private static async Task<Peer> ConnectPeerAsync(Uri uri, RemoteComputerOptions options, IClientHandshake handshake, CancellationToken cancellationToken)
     {
-        var transport = await WebSocketConnector.ConnectAsync(uri, options.ToTransportOptions(), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        var transport = options.Dialer is { } dial
+            ? await dial(uri, cancellationToken).ConfigureAwait(false)
+            : await WebSocketConnector.ConnectAsync(uri, options.ToTransportOptions(), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         try
         {
             // Whatever answers at that address is a stranger until the handshake proves its key.

@@ -31,6 +31,12 @@ public sealed class RemoteComputerOptions
 
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Opens the connection to a server URL instead of a WebSocket over TCP, e.g. an in-process listener's
+    /// <c>ConnectAsync</c>. Null dials normally.
+    /// </summary>
+    public Func<Uri, CancellationToken, Task<IMessageTransport>>? Dialer { get; init; }
+
     internal TransportOptions ToTransportOptions() => new()
     {
         MaxMessageBytes = MaxMessageBytes,
