@@ -115,6 +115,18 @@ public sealed class AtSpiDesktopFixture : IAsyncLifetime
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 
+    /// <summary>What pyatspi finds under a screen point: the window, then each object down to the deepest.</summary>
+    public JsonElement ObserveAt(string app, int x, int y)
+    {
+        var (code, output) = Run(PyAtSpiObserver.Python, [ObserverScript(), "at", app, x.ToString(System.Globalization.CultureInfo.InvariantCulture), y.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"pyatspi observer failed with {code}: {output}");
+        }
+
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
     /// <summary>How many objects pyatspi finds walking the whole application.</summary>
     public int ObservedNodeCount(string app)
     {

@@ -4,7 +4,8 @@ namespace OpenDesk.Tests.Linux.Accessibility;
 /// The independent observer of the accessibility tests: a pyatspi (libatspi, GNOME's own AT-SPI client) script
 /// run in a separate process, which reads what an application really exposes. Commands print JSON:
 /// <c>wait APP SECONDS</c> (exit 0 once APP shows a window), <c>node APP 0.1.2</c> (role, name, states, extents,
-/// actions, text and value of the object at that child path from the application root), <c>dump APP</c>
+/// actions, text and value of the object at that child path from the application root), <c>at APP X Y</c>
+/// (the objects under a screen point, from the window down to the deepest), <c>dump APP</c>
 /// (walks every object and prints the count).
 /// </summary>
 internal static class PyAtSpiObserver
@@ -78,6 +79,36 @@ internal static class PyAtSpiObserver
                 for index in [int(i) for i in argv[3].split(".") if i != ""]:
                     node = node.getChildAtIndex(index)
                 print(json.dumps(describe(node)))
+                return 0
+            if command == "at":
+                x, y = int(argv[3]), int(argv[4])
+                chain = []
+                for i in range(app.childCount):
+                    frame = app.getChildAtIndex(i)
+                    e = extents(frame)
+                    if frame is not None and e is not None and e[0] <= x < e[0] + e[2] and e[1] <= y < e[1] + e[3]:
+                        chain.append(frame)
+                        break
+                while chain:
+                    try:
+                        hit = chain[-1].queryComponent().getAccessibleAtPoint(x, y, pyatspi.DESKTOP_COORDS)
+                    except NotImplementedError:
+                        hit = None
+                    if hit is None or hit == chain[-1]:
+                        # Containers that manage their descendants (tables, trees) often answer no deeper
+                        # object, so look among the children for the smallest one under the point.
+                        hit = None
+                        best = None
+                        parent = chain[-1]
+                        for k in range(min(parent.childCount, 2000)):
+                            child = parent.getChildAtIndex(k)
+                            e = extents(child) if child is not None else None
+                            if e is not None and e[0] <= x < e[0] + e[2] and e[1] <= y < e[1] + e[3] and (best is None or e[2] * e[3] < best):
+                                hit, best = child, e[2] * e[3]
+                    if hit is None or len(chain) > 64:
+                        break
+                    chain.append(hit)
+                print(json.dumps([describe(n) for n in chain]))
                 return 0
             if command == "dump":
                 count = 0
