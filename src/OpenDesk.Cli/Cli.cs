@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using OpenDesk.Trust;
 
 namespace OpenDesk.Cli;
@@ -36,15 +37,11 @@ internal static class Cli
         return Failure;
     }
 
-    public static void WriteJson<T>(T value) =>
-        Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+    /// <summary>Prints <paramref name="value"/> as indented snake_case JSON, with a type from <see cref="Json.CliJsonContext"/>.</summary>
+    public static void WriteJson<T>(T value, JsonTypeInfo<T> type) => Console.Out.WriteLine(ToJson(value, type));
+
+    internal static string ToJson<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type);
 
     /// <summary>Pads like Python's <c>f"{value:&lt;width}"</c>: never truncates.</summary>
     public static string Pad(string value, int width) => value.PadRight(width);
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OpenDesk.Cli.Json;
 using OpenDesk.Client;
 using OpenDesk.Protocol;
 using OpenDesk.Trust;
@@ -97,7 +98,7 @@ internal static class ControllerCommands
                 var capabilities = remote.Manifest.Capabilities.Order(StringComparer.Ordinal).ToList();
                 if (parse.GetValue(Cli.Json))
                 {
-                    Cli.WriteJson(new { Peer = target ?? "default", remote.Manifest.Backend, Capabilities = capabilities, remote.Manifest.Description });
+                    Cli.WriteJson(new ConnectSummary(target ?? "default", remote.Manifest.Backend, capabilities, remote.Manifest.Description), CliJsonContext.Default.ConnectSummary);
                 }
                 else
                 {

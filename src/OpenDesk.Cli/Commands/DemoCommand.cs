@@ -264,21 +264,12 @@ internal static class DemoCommand
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>This same opendesk, as a child process: through the launcher when we came through it.</summary>
+    /// <summary>This same opendesk, as a child process, started the way <see cref="SelfProgram"/> says.</summary>
     private static ProcessStartInfo SelfStartInfo(string[] args)
     {
-        ProcessStartInfo info;
-        if (Environment.GetEnvironmentVariable("OPENDESK_LAUNCHER") is { Length: > 0 } launcher)
-        {
-            info = new ProcessStartInfo(launcher);
-        }
-        else
-        {
-            info = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet");
-            info.ArgumentList.Add(typeof(DemoCommand).Assembly.Location);
-        }
-
-        foreach (var arg in args)
+        var self = SelfProgram.Current();
+        var info = new ProcessStartInfo(self[0]);
+        foreach (var arg in self.Skip(1).Concat(args))
         {
             info.ArgumentList.Add(arg);
         }

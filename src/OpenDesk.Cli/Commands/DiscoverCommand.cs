@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OpenDesk.Cli.Json;
 using OpenDesk.Discovery;
 
 namespace OpenDesk.Cli.Commands;
@@ -32,7 +33,9 @@ internal static class DiscoverCommand
 
             if (parse.GetValue(Cli.Json))
             {
-                Cli.WriteJson(peers.Select(p => new { p.Name, p.Host, p.Port, p.Fingerprint, PublicKey = Convert.ToHexStringLower(p.PublicKey), p.Description, p.Url }));
+                Cli.WriteJson(
+                    [.. peers.Select(p => new DiscoveredPeerListing(p.Name, p.Host, p.Port, p.Fingerprint, Convert.ToHexStringLower(p.PublicKey), p.Description, p.Url))],
+                    CliJsonContext.Default.IReadOnlyListDiscoveredPeerListing);
                 return 0;
             }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OpenDesk.Cli.Json;
 using OpenDesk.Protocol;
 using OpenDesk.Trust;
 
@@ -36,18 +37,7 @@ internal static class PeersCommand
         var defaultPeer = store.GetDefaultPeer();
         if (parse.GetValue(Cli.Json))
         {
-            Cli.WriteJson(entries.Select(p => new
-            {
-                p.Name,
-                p.PublicKey,
-                p.Fingerprint,
-                p.Role,
-                p.LastHost,
-                p.LastPort,
-                Description = p.EffectiveDescription,
-                PairedAt = p.PairedAt,
-                Default = p.Name == defaultPeer,
-            }));
+            Cli.WriteJson(Listing(entries, defaultPeer), CliJsonContext.Default.IReadOnlyListPeerListing);
             return 0;
         }
 
@@ -72,6 +62,11 @@ internal static class PeersCommand
 
         return 0;
     }
+
+    /// <summary>The trusted peers as <c>--json</c> lists them, the default one marked.</summary>
+    internal static IReadOnlyList<PeerListing> Listing(IEnumerable<TrustedPeer> peers, string? defaultPeer) =>
+        [.. peers.Select(p => new PeerListing(
+            p.Name, p.PublicKey, p.Fingerprint, p.Role, p.LastHost, p.LastPort, p.EffectiveDescription, p.PairedAt, p.Name == defaultPeer))];
 
     private static Command CreateRemove()
     {

@@ -25,7 +25,7 @@ internal static class ServiceCommands
             }
 
             // Resolving the home also creates it, which launchd needs before it can open the logs it writes there.
-            var serve = new ServeInvocation(ServeProgram(), parse.GetValue(port), Cli.HomeOf(parse).Path, parse.GetValue(Cli.Home) is not null);
+            var serve = new ServeInvocation(SelfProgram.Current(), parse.GetValue(port), Cli.HomeOf(parse).Path, parse.GetValue(Cli.Home) is not null);
             return Install(ServiceManager.For(platform), serve, start: !parse.GetValue(noStart), RunProcess, Console.Out);
         });
         return command;
@@ -98,30 +98,6 @@ internal static class ServiceCommands
         return 0;
     }
 
-    /// <summary>The command line that starts this opendesk again, as argv, for the running process.</summary>
-    private static IReadOnlyList<string> ServeProgram() =>
-        ServeProgram(Environment.GetEnvironmentVariable("OPENDESK_LAUNCHER"), Environment.ProcessPath, typeof(ServiceCommands).Assembly.Location);
-
-    /// <summary>
-    /// The launcher when we came through it (it rebuilds a source checkout first); the dotnet host followed by
-    /// the entry assembly when the host runs us; otherwise our own executable, an apphost or single-file build,
-    /// which must not be handed its own assembly as an argument.
-    /// </summary>
-    internal static IReadOnlyList<string> ServeProgram(string? launcher, string? processPath, string entryAssembly)
-    {
-        if (launcher is { Length: > 0 })
-        {
-            return [launcher];
-        }
-
-        if (processPath is null)
-        {
-            return ["dotnet", entryAssembly];
-        }
-
-        return IsDotnetHost(processPath) && entryAssembly.Length > 0 ? [processPath, entryAssembly] : [processPath];
-    }
-
     /// <summary>Runs a service-manager command quietly; false when it is missing, fails or hangs.</summary>
     internal static bool RunProcess(string program, IReadOnlyList<string> arguments)
     {
@@ -159,11 +135,4 @@ internal static class ServiceCommands
 
     private static int UnsupportedOs() =>
         Cli.Error("install-service supports systemd (Linux), launchd (macOS) and Task Scheduler (Windows) only; on this OS start `opendesk serve` from your login items");
-
-    // Both separators, so a Windows path is judged the same wherever the command line is built.
-    private static bool IsDotnetHost(string processPath)
-    {
-        var name = processPath[(processPath.LastIndexOfAny(['/', '\\']) + 1)..];
-        return name.Equals("dotnet", StringComparison.OrdinalIgnoreCase) || name.Equals("dotnet.exe", StringComparison.OrdinalIgnoreCase);
-    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OpenDesk.Cli.Json;
 using OpenDesk.Server.Admin;
 
 namespace OpenDesk.Cli.Commands;
@@ -24,7 +25,7 @@ internal static class SessionsCommand
 
             if (parse.GetValue(Cli.Json))
             {
-                Cli.WriteJson(sessions);
+                Cli.WriteJson(sessions, CliJsonContext.Default.IReadOnlyListAdminSession);
                 return 0;
             }
 

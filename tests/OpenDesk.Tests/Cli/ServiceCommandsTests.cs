@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using OpenDesk.Cli;
 using OpenDesk.Cli.Commands;
 
 namespace OpenDesk.Tests.Cli;
@@ -18,23 +19,96 @@ public sealed class ServiceCommandsTests : IDisposable
     public ServiceCommandsTests() => Directory.CreateDirectory(_directory);
 
     [Fact]
+    public void The_service_runs_the_installed_tools_shim_even_when_a_checkouts_launcher_variable_was_inherited()
+    {
+        Assert.Equal(["/home/ana/.dotnet/tools/opendesk"], SelfProgram.Resolve("/home/ana/.dotnet/tools/opendesk", null, "/home/ana/.dotnet/tools/opendesk", "/x/OpenDesk.Cli.dll"));
+        Assert.Equal(["/opt/tools/opendesk"], SelfProgram.Resolve("/opt/tools/opendesk", "/src/opendesk", "/usr/bin/dotnet", "/x/OpenDesk.Cli.dll"));
+    }
+
+    [Fact]
     public void The_service_runs_the_launcher_when_opendesk_came_through_it()
     {
-        Assert.Equal(["/src/opendesk"], ServiceCommands.ServeProgram("/src/opendesk", "/usr/bin/dotnet", "/src/.build/cli/OpenDesk.Cli.dll"));
+        Assert.Equal(["/src/opendesk"], SelfProgram.Resolve(null, "/src/opendesk", "/usr/bin/dotnet", "/src/.build/cli/OpenDesk.Cli.dll"));
     }
 
     [Fact]
     public void The_service_runs_the_dotnet_host_with_the_entry_assembly()
     {
-        Assert.Equal(["/usr/lib/dotnet/dotnet", "/opt/od/OpenDesk.Cli.dll"], ServiceCommands.ServeProgram(null, "/usr/lib/dotnet/dotnet", "/opt/od/OpenDesk.Cli.dll"));
-        Assert.Equal([@"C:\Program Files\dotnet\dotnet.exe", @"C:\od\OpenDesk.Cli.dll"], ServiceCommands.ServeProgram("", @"C:\Program Files\dotnet\dotnet.exe", @"C:\od\OpenDesk.Cli.dll"));
+        Assert.Equal(["/usr/lib/dotnet/dotnet", "/opt/od/OpenDesk.Cli.dll"], SelfProgram.Resolve(null, null, "/usr/lib/dotnet/dotnet", "/opt/od/OpenDesk.Cli.dll"));
+        Assert.Equal([@"C:\Program Files\dotnet\dotnet.exe", @"C:\od\OpenDesk.Cli.dll"], SelfProgram.Resolve(null, "", @"C:\Program Files\dotnet\dotnet.exe", @"C:\od\OpenDesk.Cli.dll"));
     }
 
     [Fact]
-    public void The_service_runs_an_apphost_alone_without_its_assembly_as_an_argument()
+    public void The_service_runs_an_apphost_or_native_build_alone_without_an_assembly_as_an_argument()
     {
-        Assert.Equal(["/opt/od/OpenDesk.Cli"], ServiceCommands.ServeProgram(null, "/opt/od/OpenDesk.Cli", "/opt/od/OpenDesk.Cli.dll"));
-        Assert.Equal([@"C:\od\opendesk.exe"], ServiceCommands.ServeProgram(null, @"C:\od\opendesk.exe", ""));
+        Assert.Equal(["/opt/od/OpenDesk.Cli"], SelfProgram.Resolve(null, null, "/opt/od/OpenDesk.Cli", "/opt/od/OpenDesk.Cli.dll"));
+        Assert.Equal([@"C:\od\opendesk.exe"], SelfProgram.Resolve(null, null, @"C:\od\opendesk.exe", ""));
+    }
+
+    [Theory]
+    [InlineData(false, "opendesk")]
+    [InlineData(true, "opendesk.exe")]
+    public void An_installed_tool_is_found_by_its_shim_beside_the_tool_store(bool windows, string shimName)
+    {
+        var toolPath = Path.Combine(_directory, "tools");
+        var entry = ToolPackage(toolPath, ToolSettings("opendesk"));
+        File.WriteAllText(Path.Combine(toolPath, shimName), "");
+
+        Assert.Equal(Path.Combine(toolPath, shimName), SelfProgram.ToolShim(entry, windows));
+    }
+
+    [Fact]
+    public void A_tool_names_its_shim_after_the_command_its_settings_declare()
+    {
+        var toolPath = Path.Combine(_directory, "tools");
+        var entry = ToolPackage(toolPath, ToolSettings("desk"));
+        File.WriteAllText(Path.Combine(toolPath, "opendesk"), "");
+        File.WriteAllText(Path.Combine(toolPath, "desk"), "");
+
+        Assert.Equal(Path.Combine(toolPath, "desk"), SelfProgram.ToolShim(entry, windows: false));
+    }
+
+    [Fact]
+    public void A_build_outside_any_tool_package_has_no_shim()
+    {
+        var build = Path.Combine(_directory, ".build", "cli");
+        Directory.CreateDirectory(build);
+
+        Assert.Null(SelfProgram.ToolShim(build, windows: false));
+    }
+
+    [Fact]
+    public void A_local_tool_running_from_the_package_cache_has_no_shim()
+    {
+        var entry = Path.Combine(_directory, ".nuget", "packages", "opendesk.cli", "0.1.0", "tools", "net10.0", "any");
+        Directory.CreateDirectory(entry);
+        File.WriteAllText(Path.Combine(entry, SelfProgram.ToolSettingsFile), ToolSettings("opendesk"));
+        File.WriteAllText(Path.Combine(_directory, "opendesk"), "");
+
+        Assert.Null(SelfProgram.ToolShim(entry, windows: false));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("<DotNetCliTool Version=\"1\"><Commands>")]
+    [InlineData("<DotNetCliTool Version=\"1\"><Commands /></DotNetCliTool>")]
+    [InlineData("<DotNetCliTool Version=\"1\"><Commands><Command Name=\"../opendesk\" /></Commands></DotNetCliTool>")]
+    [InlineData("<DotNetCliTool Version=\"1\"><Commands><Command Name=\"..\" /></Commands></DotNetCliTool>")]
+    public void A_tool_whose_settings_are_unreadable_or_name_no_plain_command_has_no_shim(string settings)
+    {
+        var toolPath = Path.Combine(_directory, "tools");
+        var entry = ToolPackage(toolPath, settings);
+        File.WriteAllText(Path.Combine(toolPath, "opendesk"), "");
+
+        Assert.Null(SelfProgram.ToolShim(entry, windows: false));
+    }
+
+    [Fact]
+    public void A_tool_whose_shim_was_removed_has_none()
+    {
+        var entry = ToolPackage(Path.Combine(_directory, "tools"), ToolSettings("opendesk"));
+
+        Assert.Null(SelfProgram.ToolShim(entry, windows: false));
     }
 
     [Fact]
@@ -325,6 +399,25 @@ public sealed class ServiceCommandsTests : IDisposable
     }
 
     private static ServeInvocation Serve => new(["/od/opendesk"], 9000, "/home/ana/.opendesk", PassHome: false);
+
+    /// <summary>A tool package laid out as <c>dotnet tool install --tool-path</c> unpacks it; returns its entry directory.</summary>
+    private static string ToolPackage(string toolPath, string settings)
+    {
+        var entry = Path.Combine(toolPath, SelfProgram.ToolStoreDirectory, "opendesk.cli", "0.1.0", "opendesk.cli", "0.1.0", "tools", "net10.0", "any");
+        Directory.CreateDirectory(entry);
+        File.WriteAllText(Path.Combine(entry, SelfProgram.ToolSettingsFile), settings);
+        return entry;
+    }
+
+    private static string ToolSettings(string command) =>
+        $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <DotNetCliTool Version="1">
+          <Commands>
+            <Command Name="{command}" EntryPoint="OpenDesk.Cli.dll" Runner="dotnet" />
+          </Commands>
+        </DotNetCliTool>
+        """;
 
     /// <summary>The service manager named as install-service prints it, with its file under the test directory.</summary>
     private ServiceManager Manager(string name) => name switch
