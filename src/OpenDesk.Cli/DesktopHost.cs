@@ -39,7 +39,8 @@ internal sealed class DesktopHost : IAsyncDisposable
             }
 
             virtualDisplay = await VirtualDisplay.StartAsync(virtualDisplaySize, windowManager: true, cancellationToken);
-            logger.LogInformation("started a virtual display {Display} ({Width}x{Height}) with openbox", virtualDisplay.Name, virtualDisplay.Width, virtualDisplay.Height);
+            logger.LogInformation("started a virtual display {Display} ({Width}x{Height}) with openbox{Accessibility}", virtualDisplay.Name, virtualDisplay.Width, virtualDisplay.Height,
+                virtualDisplay.HasAccessibilityBus ? " and an accessibility bus" : "; no accessibility bus (install dbus and at-spi2-core for ui.tree)");
         }
         else if (virtualDisplaySize is not null)
         {

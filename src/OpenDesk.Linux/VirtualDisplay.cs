@@ -5,9 +5,11 @@ using OpenDesk.Linux.X11;
 namespace OpenDesk.Linux;
 
 /// <summary>
-/// A desktop of its own for a headless machine: Xvfb on a free display number plus the openbox window
-/// manager (windows need one to be moved, focused and closed the EWMH way). Both stop on dispose, and are
-/// tethered to this process, so they also end when it crashes or is killed.
+/// A desktop of its own for a headless machine: Xvfb on a free display number, the openbox window manager
+/// (windows need one to be moved, focused and closed the EWMH way), and, where they are installed, a session bus
+/// with the AT-SPI accessibility bus on it, so GTK and Qt apps started on this desktop expose their widgets to
+/// <c>ui.tree</c>. All stop on dispose, and are tethered to this process, so they also end when it crashes or is
+/// killed.
 /// </summary>
 public sealed class VirtualDisplay : IAsyncDisposable
 {
@@ -16,13 +18,17 @@ public sealed class VirtualDisplay : IAsyncDisposable
     /// <summary>How long Xvfb and openbox get to exit on SIGTERM before they are killed.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
+    private static readonly string[] AccessibilityLauncherPaths = ["/usr/libexec/at-spi-bus-launcher", "/usr/lib/at-spi2-core/at-spi-bus-launcher"];
+
     private readonly Process _xvfb;
     private readonly Process? _windowManager;
+    private readonly SessionBus? _sessionBus;
 
-    private VirtualDisplay(Process xvfb, Process? windowManager, string name, int width, int height)
+    private VirtualDisplay(Process xvfb, Process? windowManager, SessionBus? sessionBus, string name, int width, int height)
     {
         _xvfb = xvfb;
         _windowManager = windowManager;
+        _sessionBus = sessionBus;
         Name = name;
         Width = width;
         Height = height;
@@ -34,6 +40,15 @@ public sealed class VirtualDisplay : IAsyncDisposable
     public int Width { get; }
 
     public int Height { get; }
+
+    /// <summary>The address of this desktop's own D-Bus session bus, or null when <c>dbus-daemon</c> is not installed.</summary>
+    public string? SessionBusAddress => _sessionBus?.Address;
+
+    /// <summary>
+    /// True when the AT-SPI bus launcher runs on this desktop's session bus (package <c>at-spi2-core</c>), so apps
+    /// started here register their accessibility trees.
+    /// </summary>
+    public bool HasAccessibilityBus => _sessionBus?.Launcher is not null;
 
     /// <summary>True when <c>$DISPLAY</c> names an X server this process can open.</summary>
     public static bool HasUsableDisplay()
@@ -70,8 +85,10 @@ public sealed class VirtualDisplay : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts Xvfb (letting it pick a free display number) and openbox, and points <c>DISPLAY</c> of this
-    /// process at it so every X11 service and every app launched from here uses it.
+    /// Starts Xvfb (letting it pick a free display number), openbox, a session bus and the accessibility bus, and
+    /// points <c>DISPLAY</c> and <c>DBUS_SESSION_BUS_ADDRESS</c> of this process at them, so every X11 service and
+    /// every app launched from here uses them. A missing openbox, <c>dbus-daemon</c> or AT-SPI bus launcher leaves
+    /// that part out rather than failing.
     /// </summary>
     public static async Task<VirtualDisplay> StartAsync(string size = DefaultSize, bool windowManager = true, CancellationToken cancellationToken = default)
     {
@@ -103,6 +120,7 @@ public sealed class VirtualDisplay : IAsyncDisposable
         _ = xvfb.StandardError.ReadToEndAsync(CancellationToken.None);
         Environment.SetEnvironmentVariable("DISPLAY", name);
         Process? openbox = null;
+        SessionBus? sessionBus = null;
         try
         {
             if (windowManager && FindOnPath("openbox") is { } openboxPath)
@@ -112,6 +130,8 @@ public sealed class VirtualDisplay : IAsyncDisposable
                 _ = openbox.StandardError.ReadToEndAsync(CancellationToken.None);
                 await WaitForWindowManagerAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            sessionBus = await StartSessionBusAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -124,11 +144,22 @@ public sealed class VirtualDisplay : IAsyncDisposable
             throw;
         }
 
-        return new VirtualDisplay(xvfb, openbox, name, width, height);
+        return new VirtualDisplay(xvfb, openbox, sessionBus, name, width, height);
     }
 
     public async ValueTask DisposeAsync()
     {
+        // The launcher first: it takes the accessibility bus down with it while the session bus it watches is still up.
+        if (_sessionBus is { } bus)
+        {
+            if (bus.Launcher is not null)
+            {
+                await StopAsync(bus.Launcher).ConfigureAwait(false);
+            }
+
+            await StopAsync(bus.Daemon).ConfigureAwait(false);
+        }
+
         if (_windowManager is not null)
         {
             await StopAsync(_windowManager).ConfigureAwait(false);
@@ -136,6 +167,94 @@ public sealed class VirtualDisplay : IAsyncDisposable
 
         await StopAsync(_xvfb).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A private session bus for this desktop (a session bus belongs to one desktop: the host's would lead apps to
+    /// another display's accessibility bus), and the AT-SPI bus launcher on it, which starts the accessibility bus
+    /// at once and announces it on the root window, where GTK and Qt look for it.
+    /// </summary>
+    private static async Task<SessionBus?> StartSessionBusAsync(CancellationToken cancellationToken)
+    {
+        if (FindOnPath("dbus-daemon") is not { } daemonPath)
+        {
+            return null;
+        }
+
+        // --nofork keeps the daemon our (tethered) child; its address is the first line it prints.
+        var daemon = await StartAsync(daemonPath, "--session", "--nofork", "--nopidfile", "--print-address=1").ConfigureAwait(false);
+        Process? launcher = null;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            var address = (await daemon.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false))?.Trim();
+            if (string.IsNullOrEmpty(address))
+            {
+                var error = await daemon.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                throw new OpenDeskException($"dbus-daemon did not start a session bus for the virtual display: {error.Trim()}");
+            }
+
+            _ = daemon.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            _ = daemon.StandardError.ReadToEndAsync(CancellationToken.None);
+            Environment.SetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS", address);
+
+            // The host's accessibility bus and switches that turn the toolkits' bridge off must not leak into this desktop.
+            foreach (var variable in new[] { "AT_SPI_BUS_ADDRESS", "NO_AT_BRIDGE", "WAYLAND_DISPLAY" })
+            {
+                Environment.SetEnvironmentVariable(variable, null);
+            }
+
+            if (AccessibilityLauncherPaths.FirstOrDefault(File.Exists) is { } launcherPath)
+            {
+                launcher = await StartAsync(launcherPath, "--launch-immediately").ConfigureAwait(false);
+                _ = launcher.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                _ = launcher.StandardError.ReadToEndAsync(CancellationToken.None);
+                await WaitForAccessibilityBusAsync(launcher, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new SessionBus(daemon, address, launcher);
+        }
+        catch
+        {
+            if (launcher is not null)
+            {
+                await StopAsync(launcher).ConfigureAwait(false);
+            }
+
+            await StopAsync(daemon).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Apps started before the launcher announced its bus would run without accessibility, so wait for it.</summary>
+    private static async Task WaitForAccessibilityBusAsync(Process launcher, CancellationToken cancellationToken)
+    {
+        using var connection = XDisplayConnection.Open();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!connection.Run(display => HasAnnouncedAccessibilityBus(display, connection.Root)))
+        {
+            if (launcher.HasExited)
+            {
+                throw new OpenDeskException($"the AT-SPI bus launcher exited with code {launcher.ExitCode} before it announced the accessibility bus");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new OpenDeskException("the AT-SPI bus launcher did not announce the accessibility bus on the virtual display within 10 s");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool HasAnnouncedAccessibilityBus(nint display, nint root)
+    {
+        // Only if the atom exists: asking must not create it.
+        var property = Xlib.XInternAtom(display, "AT_SPI_BUS", Xlib.True);
+        return property != Xlib.None && HasProperty(display, root, property);
+    }
+
+    private sealed record SessionBus(Process Daemon, string Address, Process? Launcher);
 
     private static async Task WaitForWindowManagerAsync(CancellationToken cancellationToken)
     {

@@ -65,7 +65,7 @@ internal static class DemoCommand
             else
             {
                 display = await VirtualDisplay.StartAsync("1280x800", windowManager: true, ct);
-                Say($"started a virtual display {display.Name} (1280x800) with openbox");
+                Say($"started a virtual display {display.Name} (1280x800) with openbox{(display.HasAccessibilityBus ? " and an accessibility bus" : "")}");
             }
 
             var app = StartProgram("xterm", "-T", "opendesk demo", "-geometry", "70x12+40+40", "-e", "sh", "-c", $"cat > '{typed}'");

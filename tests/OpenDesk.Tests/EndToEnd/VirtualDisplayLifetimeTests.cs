@@ -6,8 +6,9 @@ using OpenDesk.Trust;
 namespace OpenDesk.Tests.EndToEnd;
 
 /// <summary>
-/// <c>serve --virtual-display</c> starts Xvfb and openbox for itself; however serve ends (Ctrl-C, SIGTERM, or
-/// SIGKILL, which runs none of its cleanup), they end with it and Xvfb takes its socket with it.
+/// <c>serve --virtual-display</c> starts Xvfb, openbox, a session bus and the accessibility bus for itself; however
+/// serve ends (Ctrl-C, SIGTERM, or SIGKILL, which runs none of its cleanup), they end with it and Xvfb takes its
+/// socket with it.
 /// </summary>
 [Collection(nameof(EndToEndCollection))]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -39,6 +40,12 @@ public sealed partial class VirtualDisplayLifetimeTests : IDisposable
         var children = ProcessTable.ChildrenOf(serve.Pid);
         var xvfb = Assert.Single(children, c => c.Command == "Xvfb");
         var openbox = Assert.Single(children, c => c.Command == "openbox");
+        var sessionBus = Assert.Single(children, c => c.Command == "dbus-daemon");
+        var launcher = Assert.Single(children, c => c.Command.StartsWith("at-spi-bus-laun", StringComparison.Ordinal));
+
+        // The launcher's own accessibility bus daemon is a grandchild; everything below serve must go.
+        var desktop = ProcessTable.DescendantsOf(serve.Pid);
+        Assert.Contains(desktop, p => p.Command == "dbus-daemon" && p.Parent == launcher.Pid);
 
         serve.Signal(signal);
         var exit = await serve.WaitForExitAsync(30);
@@ -49,11 +56,13 @@ public sealed partial class VirtualDisplayLifetimeTests : IDisposable
         }
 
         var deadline = DateTime.UtcNow + Grace;
-        while (xvfb.IsAlive || openbox.IsAlive)
+        while (desktop.Any(p => p.IsAlive))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"after SIG{signal} to serve, still running: {(xvfb.IsAlive ? "Xvfb " : "")}{(openbox.IsAlive ? "openbox" : "")}");
+            Assert.True(DateTime.UtcNow < deadline, $"after SIG{signal} to serve, still running: {string.Join(", ", desktop.Where(p => p.IsAlive).Select(p => $"{p.Command} ({p.Pid})"))}");
             await Task.Delay(50);
         }
+
+        Assert.False(xvfb.IsAlive || openbox.IsAlive || sessionBus.IsAlive || launcher.IsAlive);
 
         // Xvfb removes its socket only when it is allowed to exit cleanly; a later Xvfb may have reused the
         // display number, so the file counts as left behind only if it is the same one.
@@ -79,6 +88,27 @@ public sealed partial class VirtualDisplayLifetimeTests : IDisposable
                 .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? Read(pid) : null)
                 .OfType<ProcessRecord>()
                 .Where(p => p.Parent == parent)];
+
+        /// <summary>Children, their children, and so on.</summary>
+        public static IReadOnlyList<ProcessRecord> DescendantsOf(int ancestor)
+        {
+            var all = Directory.EnumerateDirectories("/proc")
+                .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? Read(pid) : null)
+                .OfType<ProcessRecord>()
+                .ToList();
+            var found = new List<ProcessRecord>();
+            var parents = new Queue<int>([ancestor]);
+            while (parents.TryDequeue(out var parent))
+            {
+                foreach (var child in all.Where(p => p.Parent == parent))
+                {
+                    found.Add(child);
+                    parents.Enqueue(child.Pid);
+                }
+            }
+
+            return found;
+        }
 
         public static ProcessRecord? Read(int pid)
         {
