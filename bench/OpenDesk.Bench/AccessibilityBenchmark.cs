@@ -91,7 +91,7 @@ internal static class AccessibilityBenchmark
             }, App);
 
             var runs = quick ? 5 : 15;
-            using var accessibility = AtSpiAccessibility.TryOpen(display.Name, null, NullLogger.Instance)
+            using var accessibility = await AtSpiAccessibility.TryOpenAsync(display.Name, null, NullLogger.Instance)
                 ?? throw new InvalidOperationException("the accessibility bus did not answer");
             var allNodes = new TreeOptions(TreeOptions.DepthCeiling, 100_000, IncludeHidden: true);
             var ours = new List<double>();
@@ -109,7 +109,7 @@ internal static class AccessibilityBenchmark
 
                 // A session of its own: connection, application names, direct socket and action names all new.
                 start = Stopwatch.GetTimestamp();
-                using (var fresh = AtSpiAccessibility.TryOpen(display.Name, null, NullLogger.Instance))
+                using (var fresh = await AtSpiAccessibility.TryOpenAsync(display.Name, null, NullLogger.Instance))
                 {
                     _ = UIElementMapper.ToElement((await fresh!.ReadApplicationAsync(App, allNodes, CancellationToken.None)).Root);
                 }
@@ -161,8 +161,8 @@ internal static class AccessibilityBenchmark
         var serverHome = new OpenDeskHome(Path.Combine(root, "s"));
         var clientHome = new OpenDeskHome(Path.Combine(root, "c"));
         new TrustStore(serverHome).Add(Identity.LoadOrCreate(clientHome).PublicKey, "bench", PeerRole.Controller);
-        using var computer = LinuxComputer.Open(NullLogger.Instance, displayName);
-        await using var server = await OpenDeskServer.StartAsync(new ServerOptions { Home = serverHome, Computer = computer, Host = "127.0.0.1", Port = 0, Audit = false });
+        await using var backend = await LinuxBackend.OpenAsync(new LinuxBackendOptions { DisplayName = displayName }, NullLogger.Instance);
+        await using var server = await OpenDeskServer.StartAsync(new ServerOptions { Home = serverHome, Computer = backend.Computer, Host = "127.0.0.1", Port = 0, Audit = false });
         await using var remote = await RemoteComputer.ConnectAsync(
             $"ws://127.0.0.1:{server.Port}#{server.Identity.PublicKeyHex}", new RemoteComputerOptions { Home = clientHome.Path, AutoReconnect = false });
 

@@ -36,8 +36,8 @@ internal static class DesktopBenchmark
             var serverHome = new OpenDeskHome(Path.Combine(root, "s"));
             var clientHome = new OpenDeskHome(Path.Combine(root, "c"));
             new TrustStore(serverHome).Add(Identity.LoadOrCreate(clientHome).PublicKey, "bench", PeerRole.Controller);
-            using var computer = LinuxComputer.Open(NullLogger.Instance);
-            await using var server = await OpenDeskServer.StartAsync(new ServerOptions { Home = serverHome, Computer = computer, Host = "127.0.0.1", Port = 0, Audit = false });
+            await using var backend = await LinuxBackend.OpenAsync(null, NullLogger.Instance);
+            await using var server = await OpenDeskServer.StartAsync(new ServerOptions { Home = serverHome, Computer = backend.Computer, Host = "127.0.0.1", Port = 0, Audit = false });
             await using var remote = await RemoteComputer.ConnectAsync(
                 $"ws://127.0.0.1:{server.Port}#{server.Identity.PublicKeyHex}", new RemoteComputerOptions { Home = clientHome.Path, AutoReconnect = false });
 

@@ -11,11 +11,13 @@ namespace OpenDesk.Cli;
 internal sealed class DesktopHost : IAsyncDisposable
 {
     private readonly VirtualDisplay? _virtualDisplay;
+    private readonly LinuxBackend? _backend;
 
-    private DesktopHost(IComputer computer, VirtualDisplay? virtualDisplay)
+    private DesktopHost(IComputer computer, VirtualDisplay? virtualDisplay, LinuxBackend? backend = null)
     {
         Computer = computer;
         _virtualDisplay = virtualDisplay;
+        _backend = backend;
     }
 
     public IComputer Computer { get; }
@@ -25,7 +27,7 @@ internal sealed class DesktopHost : IAsyncDisposable
     {
         if (!OperatingSystem.IsLinux())
         {
-            return new DesktopHost(new HeadlessComputer(), null);
+            return new DesktopHost(ModularComputer.Headless(), null);
         }
 
         VirtualDisplay? virtualDisplay = null;
@@ -35,7 +37,7 @@ internal sealed class DesktopHost : IAsyncDisposable
             {
                 logger.LogWarning("no usable X display (DISPLAY={Display}): serving without desktop control; use --virtual-display on a headless machine",
                     Environment.GetEnvironmentVariable("DISPLAY") ?? "");
-                return new DesktopHost(new HeadlessComputer(), null);
+                return new DesktopHost(ModularComputer.Headless(), null);
             }
 
             virtualDisplay = await VirtualDisplay.StartAsync(virtualDisplaySize, windowManager: true, cancellationToken);
@@ -49,18 +51,28 @@ internal sealed class DesktopHost : IAsyncDisposable
 
         try
         {
-            return new DesktopHost(LinuxComputer.Open(logger), virtualDisplay);
+            var backend = await LinuxBackend.OpenAsync(new LinuxBackendOptions(), logger, cancellationToken);
+            return new DesktopHost(backend.Computer, virtualDisplay, backend);
+        }
+        catch (OperationCanceledException) when (virtualDisplay is not null)
+        {
+            await virtualDisplay.DisposeAsync();
+            throw;
         }
         catch (OpenDeskException ex)
         {
             logger.LogWarning("cannot use the X display: {Reason}; serving without desktop control", ex.Message);
-            return new DesktopHost(new HeadlessComputer(), virtualDisplay);
+            return new DesktopHost(ModularComputer.Headless(), virtualDisplay);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        (Computer as IDisposable)?.Dispose();
+        if (_backend is not null && OperatingSystem.IsLinux())
+        {
+            await _backend.DisposeAsync();
+        }
+
         if (_virtualDisplay is not null && OperatingSystem.IsLinux())
         {
             await _virtualDisplay.DisposeAsync();

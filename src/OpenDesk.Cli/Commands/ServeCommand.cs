@@ -101,7 +101,7 @@ internal static class ServeCommand
             if (OperatingSystem.IsLinux())
             {
                 // Xlib ends the process right after reporting a lost X server: leave no admin socket behind.
-                OpenDesk.Linux.LinuxComputer.DisplayConnectionLost += _ => File.Delete(home.AdminSocketPath);
+                OpenDesk.Linux.LinuxBackend.DisplayConnectionLost += _ => File.Delete(home.AdminSocketPath);
             }
 
             await using (server)

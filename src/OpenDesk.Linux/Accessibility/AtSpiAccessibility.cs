@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using OpenDesk.Computer;
+using OpenDesk.Computer.Modules;
 using OpenDesk.Linux.Windows;
 using OpenDesk.Protocol;
 using Tmds.DBus.Protocol;
@@ -12,7 +13,7 @@ namespace OpenDesk.Linux.Accessibility;
 /// at start; when there is no accessibility bus it is simply absent and so are the capabilities. A connection
 /// the bus drops (the session's bus launcher restarted) is made again on the next request.
 /// </summary>
-internal sealed class AtSpiAccessibility : IDisposable
+internal sealed class AtSpiAccessibility : IAccessibilityModule, IDisposable
 {
     /// <summary>How long start-up waits for the bus; D-Bus may be starting the launcher for us meanwhile.</summary>
     public static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(3);
@@ -39,6 +40,8 @@ internal sealed class AtSpiAccessibility : IDisposable
         _logger = logger;
     }
 
+    public IReadOnlyCollection<string> Capabilities { get; } = [OpenDesk.Protocol.Capabilities.UiTree, OpenDesk.Protocol.Capabilities.UiActions];
+
     /// <summary>
     /// Connects to the accessibility bus of <paramref name="displayName"/>'s session and checks that its registry
     /// answers; null (logged, never thrown) when there is none within <see cref="OpenTimeout"/>.
@@ -48,14 +51,18 @@ internal sealed class AtSpiAccessibility : IDisposable
     /// <param name="logger">Where the outcome of the probe goes.</param>
     /// <param name="environment">Reads environment variables; null for this process's.</param>
     /// <param name="requestTimeout">How long one request may take; null for <see cref="DefaultRequestTimeout"/>.</param>
-    public static AtSpiAccessibility? TryOpen(string? displayName, EwmhWindows? windows, ILogger logger, Func<string, string?>? environment = null, TimeSpan? requestTimeout = null)
+    /// <param name="cancellationToken">Abandons the attempt (then it throws <see cref="OperationCanceledException"/>).</param>
+    public static async Task<AtSpiAccessibility?> TryOpenAsync(
+        string? displayName, EwmhWindows? windows, ILogger logger, Func<string, string?>? environment = null, TimeSpan? requestTimeout = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(logger);
         environment ??= Environment.GetEnvironmentVariable;
         try
         {
-            using var timeout = new CancellationTokenSource(OpenTimeout);
-            var bus = Task.Run(() => ConnectAsync(displayName, environment, logger, timeout.Token)).GetAwaiter().GetResult();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(OpenTimeout);
+            var bus = await ConnectAsync(displayName, environment, logger, timeout.Token).ConfigureAwait(false);
             if (bus is null)
             {
                 logger.LogInformation("No accessibility (AT-SPI) bus in this session: ui.tree and ui.action are off");
@@ -64,12 +71,18 @@ internal sealed class AtSpiAccessibility : IDisposable
 
             return new AtSpiAccessibility(bus, displayName, environment, windows, logger, requestTimeout ?? DefaultRequestTimeout);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("The accessibility (AT-SPI) bus did not answer within {Seconds} s: ui.tree and ui.action are off", OpenTimeout.TotalSeconds);
             return null;
         }
     }
+
+    Task<UIElement> IAccessibilityModule.UITreeAsync(string? windowId, string? app, int maxDepth, CancellationToken cancellationToken) =>
+        TreeAsync(windowId, app, maxDepth, cancellationToken);
+
+    Task IAccessibilityModule.UIActionAsync(UIElement element, string action, string? app, CancellationToken cancellationToken) =>
+        ActAsync(element, action, app, cancellationToken);
 
     /// <summary><c>ui.tree</c>: shown objects of a window (by X id), an application (by name) or the focused window.</summary>
     public Task<UIElement> TreeAsync(string? windowId, string? app, int maxDepth, CancellationToken cancellationToken)

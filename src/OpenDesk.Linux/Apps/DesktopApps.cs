@@ -1,5 +1,6 @@
 using System.Collections;
 using OpenDesk.Computer;
+using OpenDesk.Computer.Modules;
 using OpenDesk.Linux.Processes;
 using OpenDesk.Protocol;
 
@@ -13,7 +14,7 @@ namespace OpenDesk.Linux.Apps;
 /// what <c>apps.open</c> accepts), sorted ordinally. Running instances are found by process name among the
 /// processes of the server's user.
 /// </summary>
-internal sealed class DesktopApps
+internal sealed class DesktopApps : IAppsModule
 {
     /// <summary>How long apps.close lets an application handle SIGTERM (save, clean up) before SIGKILL.</summary>
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(3);
@@ -39,6 +40,10 @@ internal sealed class DesktopApps
         _catalog = catalog ?? new DesktopEntryCatalog();
         _launchEnvironment = launchEnvironment ?? new Dictionary<string, string>();
     }
+
+    public IReadOnlyCollection<string> Capabilities { get; } = [OpenDesk.Protocol.Capabilities.AppLifecycle];
+
+    Task IAppsModule.OpenAppAsync(string name, CancellationToken cancellationToken) => OpenAppAsync(name, cancellationToken);
 
     /// <summary><c>apps.list</c>: ids of installed desktop entries that are shown in menus and can run here.</summary>
     public Task<IReadOnlyList<string>> ListAppsAsync(CancellationToken cancellationToken = default)
@@ -112,7 +117,7 @@ internal sealed class DesktopApps
 
         if (_windowFocus is null)
         {
-            throw ErrorMapping.Unsupported(Capabilities.AppLifecycle, "local/linux (no window manager access for apps.focus)");
+            throw ErrorMapping.Unsupported(OpenDesk.Protocol.Capabilities.AppLifecycle, "local/linux (no window manager access for apps.focus)");
         }
 
         return _windowFocus.FocusFirstWindowOf(pids, name)

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 using OpenDesk.Computer;
+using OpenDesk.Computer.Modules;
 using OpenDesk.Linux.X11;
 using static OpenDesk.Linux.X11.Xlib.Selection;
 
@@ -25,7 +26,7 @@ namespace OpenDesk.Linux.Clipboard;
 /// stays silent for <see cref="ReplyTimeout"/> yields empty contents rather than an error, as does no owner.
 /// </para>
 /// </summary>
-internal sealed class X11Clipboard : IDisposable
+internal sealed class X11Clipboard : IClipboardModule, IDisposable
 {
     /// <summary>How long an owner may stay silent before a read gives up on it (per step, so large INCR transfers still finish).</summary>
     public static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(2);
@@ -92,6 +93,8 @@ internal sealed class X11Clipboard : IDisposable
         _loop = new Thread(Run) { IsBackground = true, Name = "opendesk-clipboard" };
         _loop.Start();
     }
+
+    public IReadOnlyCollection<string> Capabilities { get; } = [OpenDesk.Protocol.Capabilities.ClipboardRead, OpenDesk.Protocol.Capabilities.ClipboardWrite];
 
     /// <summary>Connects to <paramref name="displayName"/> (or <c>$DISPLAY</c>) and starts serving.</summary>
     public static X11Clipboard Open(string? displayName = null)

@@ -1,15 +1,29 @@
+using System.Runtime.CompilerServices;
 using OpenDesk.Computer;
+using OpenDesk.Computer.Modules;
 using OpenDesk.Linux.X11;
+using OpenDesk.Protocol;
 
 namespace OpenDesk.Linux.Display;
 
 /// <summary>
 /// The X11 display service: monitors, pointer position, screenshots and change-driven frame streams. Screenshots
 /// share one connection and one set of capture buffers, so concurrent captures take turns; monitor and pointer
-/// queries do not wait for an encode in progress.
+/// queries do not wait for an encode in progress. As the screen module it offers <c>display.capture</c>,
+/// <c>display.stream</c> (JPEG frames, at most <see cref="FrameStream.MaxFps"/>) and, when the server had several
+/// monitors at start, <c>display.multi_monitor</c>.
 /// </summary>
-internal sealed class X11Screen : IDisposable
+internal sealed class X11Screen : IScreenModule, IDisposable
 {
+    /// <summary>Streams are JPEG: PNG cannot keep up with 30 fps at 1080p on one core.</summary>
+    public const string StreamFormat = PixmapFormat.Jpeg;
+
+    private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> StreamLimits =
+        new Dictionary<string, IReadOnlyDictionary<string, object?>>
+        {
+            [OpenDesk.Protocol.Capabilities.DisplayStream] = new Dictionary<string, object?> { ["max_fps"] = (long)FrameStream.MaxFps },
+        };
+
     private readonly XDisplayConnection _connection;
     private readonly bool _forceXGetImage;
     private readonly bool _hasMonitorList;
@@ -31,6 +45,9 @@ internal sealed class X11Screen : IDisposable
         {
             _hasMonitorList = _connection.Run(MonitorLayout.HasMonitorList);
             _pipeline = new CapturePipeline(_connection, forceXGetImage);
+            Capabilities = Displays().Count > 1
+                ? [OpenDesk.Protocol.Capabilities.DisplayCapture, OpenDesk.Protocol.Capabilities.DisplayStream, OpenDesk.Protocol.Capabilities.DisplayMultiMonitor]
+                : [OpenDesk.Protocol.Capabilities.DisplayCapture, OpenDesk.Protocol.Capabilities.DisplayStream];
         }
         catch
         {
@@ -38,6 +55,10 @@ internal sealed class X11Screen : IDisposable
             throw;
         }
     }
+
+    public IReadOnlyCollection<string> Capabilities { get; } = [];
+
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> Limits => StreamLimits;
 
     /// <summary>Whether screenshots currently use shared memory.</summary>
     internal bool UsesShm => _pipeline.UsesShm;
@@ -87,6 +108,22 @@ internal sealed class X11Screen : IDisposable
         var validFormat = ImageEncoder.ValidateFormat(format, quality);
         var target = CaptureTarget.Resolve(Displays(), displayId, region);
         return FrameStream.RunAsync(_connection.Name, target, Math.Min(fps, FrameStream.MaxFps), validFormat, quality, _forceXGetImage, cancellationToken);
+    }
+
+    Task<IReadOnlyList<Computer.Display>> IScreenModule.DisplaysAsync(CancellationToken cancellationToken) => Task.FromResult(Displays());
+
+    Task<Pixmap> IScreenModule.CaptureAsync(string? displayId, Rect? region, bool downscale, string? format, int? quality, bool cursor, CancellationToken cancellationToken) =>
+        Task.Run(() => Capture(displayId, region, downscale, format ?? PixmapFormat.Png, quality ?? ImageEncoder.DefaultQuality, cursor), cancellationToken);
+
+    Task<Point> IScreenModule.CursorPositionAsync(CancellationToken cancellationToken) => Task.FromResult(CursorPosition());
+
+    // An iterator, so a bad argument fails the first MoveNextAsync like any other stream error.
+    async IAsyncEnumerable<DisplayFrame> IScreenModule.SubscribeDisplayAsync(string? displayId, int fps, Rect? region, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var frame in Subscribe(displayId, fps, region, StreamFormat, ImageEncoder.DefaultQuality, cancellationToken).ConfigureAwait(false))
+        {
+            yield return frame;
+        }
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using OpenDesk.Computer;
+using OpenDesk.Computer.Modules;
 using OpenDesk.Linux.Processes;
 
 namespace OpenDesk.Linux.Files;
@@ -13,7 +14,7 @@ namespace OpenDesk.Linux.Files;
 /// including "Permission denied", are <c>internal</c> with the OS message (spec §14.2: <c>permission_denied</c>
 /// is reserved for policy refusals).
 /// </summary>
-internal sealed class FileSystem
+internal sealed class FileSystem : IFilesModule
 {
     /// <summary>The largest file fs.read returns: the whole file travels in one message.</summary>
     public const long DefaultReadLimit = 64L * 1024 * 1024;
@@ -27,6 +28,8 @@ internal sealed class FileSystem
     }
 
     public long ReadLimit { get; }
+
+    public IReadOnlyCollection<string> Capabilities { get; } = [OpenDesk.Protocol.Capabilities.FsRead, OpenDesk.Protocol.Capabilities.FsWrite];
 
     /// <summary><c>fs.read</c>: the whole file. A directory or a file over <see cref="ReadLimit"/> is <c>invalid_argument</c>.</summary>
     public async Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default)

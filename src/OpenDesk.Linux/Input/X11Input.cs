@@ -1,6 +1,8 @@
 using System.Text;
 using OpenDesk.Computer;
+using OpenDesk.Computer.Modules;
 using OpenDesk.Linux.X11;
+using OpenDesk.Protocol;
 
 namespace OpenDesk.Linux.Input;
 
@@ -9,7 +11,7 @@ namespace OpenDesk.Linux.Input;
 /// Logical pixels are X root-window pixels. Every call ends with an XSync, so when it returns the server has
 /// acted on the events: the pointer is where it was sent and the focused client has its key events queued.
 /// </summary>
-internal sealed class X11Input : IDisposable
+internal sealed class X11Input : IInputModule, IDisposable
 {
     /// <summary>Borrowed keycodes go back to the layout after this long without use, unless <see cref="Open"/> says otherwise.</summary>
     private static readonly TimeSpan DefaultBindingIdle = TimeSpan.FromSeconds(2);
@@ -72,6 +74,21 @@ internal sealed class X11Input : IDisposable
             x.Dispose();
             throw;
         }
+    }
+
+    public IReadOnlyCollection<string> Capabilities { get; } =
+        [OpenDesk.Protocol.Capabilities.InputPointer, OpenDesk.Protocol.Capabilities.InputKeyboard, OpenDesk.Protocol.Capabilities.InputText];
+
+    Task IInputModule.PointerAsync(PointerEvent pointerEvent, CancellationToken cancellationToken)
+    {
+        Pointer(pointerEvent);
+        return Task.CompletedTask;
+    }
+
+    Task IInputModule.KeyAsync(KeyEvent keyEvent, CancellationToken cancellationToken)
+    {
+        Key(keyEvent);
+        return Task.CompletedTask;
     }
 
     /// <summary>One <c>input.pointer</c> event: move, press, release or scroll at <see cref="PointerEvent.Point"/>.</summary>

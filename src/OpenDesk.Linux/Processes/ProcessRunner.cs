@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 using OpenDesk.Computer;
+using OpenDesk.Computer.Modules;
 
 namespace OpenDesk.Linux.Processes;
 
@@ -14,7 +15,7 @@ namespace OpenDesk.Linux.Processes;
 /// Python's subprocess, the call waits for both pipes to reach EOF, so a background job that keeps stdout open
 /// keeps the call running (redirect it, e.g. <c>job &gt;/dev/null 2&gt;&amp;1 &amp;</c>).
 /// </summary>
-internal sealed class ProcessRunner
+internal sealed class ProcessRunner : IProcessesModule
 {
     /// <summary>Per-stream capture limit: the whole result travels in one message and is held in memory twice.</summary>
     public const long DefaultOutputLimit = 64L * 1024 * 1024;
@@ -42,6 +43,9 @@ internal sealed class ProcessRunner
     public long OutputLimit { get; }
 
     public int MaxConcurrent { get; }
+
+    public IReadOnlyCollection<string> Capabilities { get; } =
+        [OpenDesk.Protocol.Capabilities.ProcessList, OpenDesk.Protocol.Capabilities.ProcessShell, OpenDesk.Protocol.Capabilities.ProcessSpawn];
 
     /// <summary>Runs <paramref name="command"/> with <c>/bin/sh -c</c>.</summary>
     public Task<CompletedCommand> ShellAsync(

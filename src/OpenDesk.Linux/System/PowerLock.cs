@@ -1,4 +1,5 @@
 using System.Text;
+using OpenDesk.Computer.Modules;
 using OpenDesk.Linux.Processes;
 using OpenDesk.Protocol;
 
@@ -12,7 +13,7 @@ namespace OpenDesk.Linux.SystemServices;
 /// (each only while its daemon runs, since the command merely messages it), <c>dm-tool lock</c> (only under
 /// LightDM, i.e. with <c>XDG_SEAT_PATH</c>). <see cref="CanLock"/> decides whether power.lock is advertised.
 /// </summary>
-internal sealed class PowerLock
+internal sealed class PowerLock : IPowerModule
 {
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
 
@@ -36,6 +37,8 @@ internal sealed class PowerLock
 
     public bool CanLock => Locker is not null;
 
+    public IReadOnlyCollection<string> Capabilities => CanLock ? [OpenDesk.Protocol.Capabilities.PowerLock] : [];
+
     /// <summary>
     /// Locks the screen. <c>capability_unsupported</c> without a locker; <c>internal</c> with the locker's
     /// stderr when it fails.
@@ -44,7 +47,7 @@ internal sealed class PowerLock
     {
         if (Locker is null)
         {
-            throw ErrorMapping.Unsupported(Capabilities.PowerLock,
+            throw ErrorMapping.Unsupported(OpenDesk.Protocol.Capabilities.PowerLock,
                 "local/linux (no screen locker: run inside a logind session, or install and start xscreensaver or light-locker, or install xdg-utils)");
         }
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using OpenDesk.Computer;
+using OpenDesk.Computer.Modules;
 using OpenDesk.Linux.X11;
+using OpenDesk.Protocol;
 
 namespace OpenDesk.Linux.Windows;
 
@@ -11,7 +13,7 @@ namespace OpenDesk.Linux.Windows;
 /// bounds are root-window pixels including the window manager's frame, and <see cref="MoveAsync"/> takes the
 /// same frame-inclusive rectangle that <see cref="List"/> reports.
 /// </summary>
-internal sealed class EwmhWindows : IDisposable
+internal sealed class EwmhWindows : IWindowsModule, IDisposable
 {
     /// <summary>How long focus and move wait for the window manager to act before falling back or returning.</summary>
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(1);
@@ -49,6 +51,22 @@ internal sealed class EwmhWindows : IDisposable
             x.Dispose();
             throw;
         }
+    }
+
+    public IReadOnlyCollection<string> Capabilities { get; } = [OpenDesk.Protocol.Capabilities.WindowsList, OpenDesk.Protocol.Capabilities.WindowsManipulate];
+
+    Task<IReadOnlyList<Window>> IWindowsModule.ListWindowsAsync(CancellationToken cancellationToken) => Task.FromResult(List());
+
+    Task<Window?> IWindowsModule.FocusedWindowAsync(CancellationToken cancellationToken) => Task.FromResult(Focused());
+
+    Task IWindowsModule.FocusWindowAsync(string windowId, CancellationToken cancellationToken) => FocusAsync(windowId, cancellationToken);
+
+    Task IWindowsModule.MoveWindowAsync(string windowId, Rect bounds, CancellationToken cancellationToken) => MoveAsync(windowId, bounds, cancellationToken);
+
+    Task IWindowsModule.CloseWindowAsync(string windowId, CancellationToken cancellationToken)
+    {
+        Close(windowId);
+        return Task.CompletedTask;
     }
 
     /// <summary><c>windows.list</c>: every top-level window, in the window manager's mapping order.</summary>

@@ -20,13 +20,13 @@ public sealed class DesktopXvfbFixture : XvfbFixture
 }
 
 /// <summary>
-/// The whole path a controller uses: RemoteComputer → encrypted WebSocket → serve → LinuxComputer → X11,
+/// The whole path a controller uses: RemoteComputer → encrypted WebSocket → serve → LinuxBackend → X11,
 /// each effect checked by an independent observer (xdotool, xclip, xwininfo, a file the app wrote).
 /// </summary>
 public sealed class RemoteDesktopTests : IClassFixture<DesktopXvfbFixture>, IAsyncLifetime
 {
     private readonly DesktopXvfbFixture _x;
-    private LinuxComputer? _computer;
+    private LinuxBackend? _backend;
     private OpenDeskServer? _server;
     private RemoteComputer? _remote;
     private string? _root;
@@ -41,8 +41,8 @@ public sealed class RemoteDesktopTests : IClassFixture<DesktopXvfbFixture>, IAsy
         var serverHome = new OpenDeskHome(Path.Combine(_root, "s"));
         var clientHome = new OpenDeskHome(Path.Combine(_root, "c"));
         new TrustStore(serverHome).Add(Identity.LoadOrCreate(clientHome).PublicKey, "tester", PeerRole.Controller);
-        _computer = LinuxComputer.Open(NullLogger.Instance, _x.DisplayName);
-        _server = await OpenDeskServer.StartAsync(new ServerOptions { Home = serverHome, Computer = _computer, Host = "127.0.0.1", Port = 0, Audit = false });
+        _backend = await LinuxBackend.OpenAsync(new LinuxBackendOptions { DisplayName = _x.DisplayName }, NullLogger.Instance);
+        _server = await OpenDeskServer.StartAsync(new ServerOptions { Home = serverHome, Computer = _backend.Computer, Host = "127.0.0.1", Port = 0, Audit = false });
         _remote = await RemoteComputer.ConnectAsync($"ws://127.0.0.1:{_server.Port}#{_server.Identity.PublicKeyHex}", new RemoteComputerOptions { Home = clientHome.Path, AutoReconnect = false });
     }
 
@@ -58,7 +58,11 @@ public sealed class RemoteDesktopTests : IClassFixture<DesktopXvfbFixture>, IAsy
             await _server.DisposeAsync();
         }
 
-        _computer?.Dispose();
+        if (_backend is not null)
+        {
+            await _backend.DisposeAsync();
+        }
+
         Directory.Delete(_root!, recursive: true);
     }
 

@@ -248,7 +248,7 @@ public sealed class AtSpiAccessibilityTests(AtSpiDesktopFixture desktop) : IClas
     [AtSpiFact]
     public async Task A_full_walk_finds_every_object_pyatspi_finds()
     {
-        using var accessibility = AtSpiAccessibility.TryOpen(desktop.X.DisplayName, null, NullLogger.Instance, _ => null);
+        using var accessibility = await AtSpiAccessibility.TryOpenAsync(desktop.X.DisplayName, null, NullLogger.Instance, _ => null);
         Assert.NotNull(accessibility);
 
         var full = await accessibility.ReadApplicationAsync(App, new TreeOptions(TreeOptions.DepthCeiling, 100_000, IncludeHidden: true), CancellationToken.None);
@@ -263,7 +263,7 @@ public sealed class AtSpiAccessibilityTests(AtSpiDesktopFixture desktop) : IClas
     [AtSpiFact]
     public async Task A_hung_application_gives_a_timeout_and_answers_again_once_it_runs()
     {
-        using var accessibility = AtSpiAccessibility.TryOpen(desktop.X.DisplayName, null, NullLogger.Instance, _ => null, TimeSpan.FromSeconds(3));
+        using var accessibility = await AtSpiAccessibility.TryOpenAsync(desktop.X.DisplayName, null, NullLogger.Instance, _ => null, TimeSpan.FromSeconds(3));
         Assert.NotNull(accessibility);
         var pid = desktop.WidgetFactoryProcess.Id.ToString(CultureInfo.InvariantCulture);
 

@@ -9,26 +9,26 @@ namespace OpenDesk.Tests.Linux.Accessibility;
 public sealed class AtSpiBusAbsenceTests(XvfbFixture x) : IClassFixture<XvfbFixture>
 {
     [XvfbFact]
-    public void A_display_without_an_accessibility_bus_and_no_session_bus_has_none()
+    public async Task A_display_without_an_accessibility_bus_and_no_session_bus_has_none()
     {
-        var accessibility = AtSpiAccessibility.TryOpen(x.DisplayName, null, NullLogger.Instance, _ => null);
+        var accessibility = await AtSpiAccessibility.TryOpenAsync(x.DisplayName, null, NullLogger.Instance, _ => null);
 
         Assert.Null(accessibility);
     }
 
     [XvfbFact]
-    public void An_accessibility_bus_address_where_nothing_listens_is_not_used()
+    public async Task An_accessibility_bus_address_where_nothing_listens_is_not_used()
     {
         var socket = Path.Combine(Path.GetTempPath(), $"od-no-bus-{Guid.NewGuid():N}");
         var environment = new Dictionary<string, string> { ["DISPLAY"] = x.DisplayName, ["AT_SPI_BUS_ADDRESS"] = $"unix:path={socket}" };
 
-        var accessibility = AtSpiAccessibility.TryOpen(x.DisplayName, null, NullLogger.Instance, environment.GetValueOrDefault);
+        var accessibility = await AtSpiAccessibility.TryOpenAsync(x.DisplayName, null, NullLogger.Instance, environment.GetValueOrDefault);
 
         Assert.Null(accessibility);
     }
 
     [AtSpiFact]
-    public void A_session_bus_that_cannot_start_the_accessibility_launcher_has_none()
+    public async Task A_session_bus_that_cannot_start_the_accessibility_launcher_has_none()
     {
         // A session bus with no service directories: org.a11y.Bus.GetAddress fails instead of starting a launcher.
         var directory = Directory.CreateTempSubdirectory("od-bare-bus-").FullName;
@@ -48,7 +48,7 @@ public sealed class AtSpiBusAbsenceTests(XvfbFixture x) : IClassFixture<XvfbFixt
             var address = daemon.StandardOutput.ReadLine()!.Trim();
             var environment = new Dictionary<string, string> { ["DISPLAY"] = x.DisplayName, ["DBUS_SESSION_BUS_ADDRESS"] = address };
 
-            var accessibility = AtSpiAccessibility.TryOpen(x.DisplayName, null, NullLogger.Instance, environment.GetValueOrDefault);
+            var accessibility = await AtSpiAccessibility.TryOpenAsync(x.DisplayName, null, NullLogger.Instance, environment.GetValueOrDefault);
 
             Assert.Null(accessibility);
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenDesk.Client;
+using OpenDesk.Computer;
 using OpenDesk.Linux;
 using OpenDesk.Server;
 using OpenDesk.Tests.Linux.Windows;
@@ -30,6 +31,7 @@ public sealed class AtSpiDesktopFixture : IAsyncLifetime
     private string? _scriptDirectory;
     private string? _root;
     private OpenDeskServer? _server;
+    private LinuxBackend? _backend;
     private RemoteComputer? _remote;
     private bool _disposed;
 
@@ -41,7 +43,7 @@ public sealed class AtSpiDesktopFixture : IAsyncLifetime
     /// <summary>Variables every process of this desktop gets: the display and the private session bus.</summary>
     public IReadOnlyDictionary<string, string> Env { get; private set; } = new Dictionary<string, string>();
 
-    public LinuxComputer Computer { get; private set; } = null!;
+    public ModularComputer Computer => _backend!.Computer;
 
     /// <summary>The running gtk3-widget-factory.</summary>
     public Process WidgetFactoryProcess { get; private set; } = null!;
@@ -62,7 +64,7 @@ public sealed class AtSpiDesktopFixture : IAsyncLifetime
             var serverHome = new OpenDeskHome(Path.Combine(_root, "s"));
             var clientHome = new OpenDeskHome(Path.Combine(_root, "c"));
             new TrustStore(serverHome).Add(Identity.LoadOrCreate(clientHome).PublicKey, "tester", PeerRole.Controller);
-            Computer = LinuxComputer.Open(NullLogger.Instance, X.DisplayName);
+            _backend = await LinuxBackend.OpenAsync(new LinuxBackendOptions { DisplayName = X.DisplayName }, NullLogger.Instance);
             _server = await OpenDeskServer.StartAsync(new ServerOptions { Home = serverHome, Computer = Computer, Host = "127.0.0.1", Port = 0, Audit = false });
             _remote = await RemoteComputer.ConnectAsync($"ws://127.0.0.1:{_server.Port}#{_server.Identity.PublicKeyHex}",
                 new RemoteComputerOptions { Home = clientHome.Path, AutoReconnect = false });
@@ -181,7 +183,10 @@ public sealed class AtSpiDesktopFixture : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        Computer?.Dispose();
+        if (_backend is not null)
+        {
+            await _backend.DisposeAsync();
+        }
 
         // Applications first, then the launcher (its bus and the registry go with it), then the session bus.
         for (var i = processes.Count - 1; i >= 0; i--)
