@@ -89,7 +89,7 @@ internal sealed class AtSpiAccessibility : IAccessibilityModule, IDisposable
     {
         if (maxDepth < 0)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"max_depth must be >= 0, got {maxDepth}");
+            throw new ArgumentException($"max_depth must be >= 0, got {maxDepth}");
         }
 
         var depth = Math.Min(maxDepth, TreeOptions.DepthCeiling);
@@ -161,21 +161,21 @@ internal sealed class AtSpiAccessibility : IAccessibilityModule, IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ProtocolException(ErrorCodes.Timeout,
+            throw new TimeoutException(
                 $"the accessibility bus or an application on it did not answer within {_requestTimeout.TotalSeconds} s (is the application busy or hung?)");
         }
         catch (DBusConnectionException e)
         {
             Forget(session);
-            throw new ProtocolException(ErrorCodes.Internal, $"lost the connection to the accessibility bus: {e.Message}; the next request connects again");
+            throw new OpenDeskException($"lost the connection to the accessibility bus: {e.Message}; the next request connects again");
         }
         catch (DBusErrorReplyException e)
         {
-            throw new ProtocolException(ErrorCodes.Internal, $"an application refused an accessibility call: {e.ErrorName}: {e.ErrorMessage}");
+            throw new OpenDeskException($"an application refused an accessibility call: {e.ErrorName}: {e.ErrorMessage}");
         }
         catch (Exception e) when (e is InvalidDataException or DBusReadException or DBusUnexpectedValueException)
         {
-            throw new ProtocolException(ErrorCodes.Internal, $"an application sent a malformed accessibility reply: {e.Message}");
+            throw new OpenDeskException($"an application sent a malformed accessibility reply: {e.Message}");
         }
     }
 
@@ -198,7 +198,7 @@ internal sealed class AtSpiAccessibility : IAccessibilityModule, IDisposable
             _session?.Dispose();
             _session = null;
             var bus = await ConnectAsync(_displayName, _environment, _logger, cancellationToken).ConfigureAwait(false)
-                ?? throw new ProtocolException(ErrorCodes.Internal, "the accessibility bus of this session is gone (was the session's bus launcher stopped?)");
+                ?? throw new OpenDeskException("the accessibility bus of this session is gone (was the session's bus launcher stopped?)");
             _session = new AtSpiSession(bus);
             return _session;
         }

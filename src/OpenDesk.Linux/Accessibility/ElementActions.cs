@@ -30,7 +30,7 @@ internal static class ElementActions
         var name = action.Trim().ToLowerInvariant();
         if (name.Length == 0)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, "action is empty; use click, press, activate, toggle, focus, set_value or one of the element's actions");
+            throw new ArgumentException("action is empty; use click, press, activate, toggle, focus, set_value or one of the element's actions");
         }
 
         switch (name)
@@ -48,14 +48,14 @@ internal static class ElementActions
         var index = wanted.Select(w => offered.FindIndex(o => string.Equals(o, w, StringComparison.OrdinalIgnoreCase))).FirstOrDefault(i => i >= 0, -1);
         if (index < 0)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument,
+            throw new ArgumentException(
                 $"{Describe(target)} has no action '{action}'; it offers {(offered.Count == 0 ? "no AT-SPI actions" : string.Join(", ", offered.Select(o => $"'{o}'")))}"
                 + $"{(target.Interfaces.HasFlag(AtSpiInterfaces.Component) ? ", plus 'focus'" : "")}");
         }
 
         if (!await bus.DoActionAsync(target.Ref, index).ConfigureAwait(false))
         {
-            throw new ProtocolException(ErrorCodes.Internal, $"the application refused action '{offered[index]}' on {Describe(target)}");
+            throw new OpenDeskException($"the application refused action '{offered[index]}' on {Describe(target)}");
         }
     }
 
@@ -63,12 +63,12 @@ internal static class ElementActions
     {
         if (!target.Interfaces.HasFlag(AtSpiInterfaces.Component) || !target.States.Has(AtSpiState.Focusable))
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"{Describe(target)} cannot take the keyboard focus");
+            throw new ArgumentException($"{Describe(target)} cannot take the keyboard focus");
         }
 
         if (!await bus.GrabFocusAsync(target.Ref).ConfigureAwait(false))
         {
-            throw new ProtocolException(ErrorCodes.Internal, $"the application refused to focus {Describe(target)}");
+            throw new OpenDeskException($"the application refused to focus {Describe(target)}");
         }
     }
 
@@ -76,7 +76,7 @@ internal static class ElementActions
     {
         if (value is null)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, "set_value takes the new value from the element's value field, which is nil");
+            throw new ArgumentException("set_value takes the new value from the element's value field, which is nil");
         }
 
         var adjustable = UIElementMapper.CanSetValue(target) && target.Interfaces.HasFlag(AtSpiInterfaces.Value);
@@ -94,7 +94,7 @@ internal static class ElementActions
         {
             if (!await bus.SetTextContentsAsync(target.Ref, value).ConfigureAwait(false))
             {
-                throw new ProtocolException(ErrorCodes.Internal, $"the application refused to set the text of {Describe(target)}");
+                throw new OpenDeskException($"the application refused to set the text of {Describe(target)}");
             }
 
             return;
@@ -102,10 +102,10 @@ internal static class ElementActions
 
         if (adjustable)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"{Describe(target)} holds a number; '{value}' is not one");
+            throw new ArgumentException($"{Describe(target)} holds a number; '{value}' is not one");
         }
 
-        throw new ProtocolException(ErrorCodes.InvalidArgument, $"{Describe(target)} has no editable text or adjustable value to set");
+        throw new ArgumentException($"{Describe(target)} has no editable text or adjustable value to set");
     }
 
     private static string Describe(AccessibleInfo target) =>

@@ -29,7 +29,7 @@ internal sealed class ElementFinder(AtSpiConnection bus, TargetResolver resolver
         var role = element.Role.Length == 0 ? null : AtSpiRoles.Normalise(element.Role);
         if (id is null && path is null && role is null && element.Name.Length == 0 && element.Bounds is null)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument,
+            throw new ArgumentException(
                 "the element names nothing to look for: pass an element from ui.tree (its metadata.id), or a role and name");
         }
 
@@ -43,11 +43,11 @@ internal sealed class ElementFinder(AtSpiConnection bus, TargetResolver resolver
             ? await resolver.ApplicationNamedAsync(app).ConfigureAwait(false)
             : applications.FirstOrDefault(a => id is { } r && a.BusName == r.BusName)
                 ?? await resolver.FocusedApplicationAsync().ConfigureAwait(false)
-                ?? throw new ProtocolException(ErrorCodes.NotFound, $"no focused application to look for {Describe(element)} in; name one with app");
+                ?? throw new NotFoundException($"no focused application to look for {Describe(element)} in; name one with app");
 
         var reader = await resolver.ReaderAsync(scope).ConfigureAwait(false);
         var root = await reader.InfoAsync(scope.Root).ConfigureAwait(false)
-            ?? throw new ProtocolException(ErrorCodes.NotFound, $"application '{scope.Name}' left the accessibility bus");
+            ?? throw new NotFoundException($"application '{scope.Name}' left the accessibility bus");
         if (path is not null && await AtPathAsync(reader, root, path).ConfigureAwait(false) is { } atPath && Matches(atPath, role, element.Name))
         {
             return atPath;
@@ -67,7 +67,7 @@ internal sealed class ElementFinder(AtSpiConnection bus, TargetResolver resolver
             }
         }
 
-        throw new ProtocolException(ErrorCodes.NotFound, $"no {Describe(element)} in application '{scope.Name}'");
+        throw new NotFoundException($"no {Describe(element)} in application '{scope.Name}'");
     }
 
     private static async Task<AccessibleNode> NearestAsync(AccessibleTreeReader reader, List<AccessibleNode> candidates, Rect? bounds, CancellationToken cancellationToken)
@@ -125,7 +125,7 @@ internal sealed class ElementFinder(AtSpiConnection bus, TargetResolver resolver
 
         return value is string text && AccessibleRef.TryParse(text, out var reference)
             ? reference
-            : throw new ProtocolException(ErrorCodes.InvalidArgument,
+            : throw new ArgumentException(
                 $"element.metadata.id must be an element id from ui.tree ('<bus name>:<object path>'), got {PyRepr.Format(value)}");
     }
 
@@ -138,7 +138,7 @@ internal sealed class ElementFinder(AtSpiConnection bus, TargetResolver resolver
 
         if (value is not IList items || items.Count > MaxPathLength)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"element.metadata.path must be a list of at most {MaxPathLength} child indexes, as ui.tree gives it");
+            throw new ArgumentException($"element.metadata.path must be a list of at most {MaxPathLength} child indexes, as ui.tree gives it");
         }
 
         var path = new List<int>(items.Count);
@@ -149,7 +149,7 @@ internal sealed class ElementFinder(AtSpiConnection bus, TargetResolver resolver
                 long l and >= 0 and <= int.MaxValue => (int)l,
                 int i and >= 0 => i,
                 ulong u and <= int.MaxValue => (int)u,
-                _ => throw new ProtocolException(ErrorCodes.InvalidArgument, $"element.metadata.path holds {PyRepr.Format(item)}; each entry must be a child index (an integer >= 0)"),
+                _ => throw new ArgumentException($"element.metadata.path holds {PyRepr.Format(item)}; each entry must be a child index (an integer >= 0)"),
             });
         }
 

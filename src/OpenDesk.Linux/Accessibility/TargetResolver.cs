@@ -86,12 +86,12 @@ internal sealed class TargetResolver(
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, "app is empty; give the application's name as ui.tree reports it, or omit app");
+            throw new ArgumentException("app is empty; give the application's name as ui.tree reports it, or omit app");
         }
 
         var applications = await ApplicationsAsync().ConfigureAwait(false);
         return applications.FirstOrDefault(a => a.IsNamed(name.Trim()))
-            ?? throw new ProtocolException(ErrorCodes.NotFound,
+            ?? throw new NotFoundException(
                 $"no application named '{name}' has an accessibility tree; running accessible applications: {Names(applications)}");
     }
 
@@ -100,7 +100,7 @@ internal sealed class TargetResolver(
         var application = await ApplicationNamedAsync(name).ConfigureAwait(false);
         var reader = await ReaderAsync(application).ConfigureAwait(false);
         var root = await reader.InfoAsync(application.Root).ConfigureAwait(false)
-            ?? throw new ProtocolException(ErrorCodes.NotFound, $"application '{name}' left the accessibility bus");
+            ?? throw new NotFoundException($"application '{name}' left the accessibility bus");
         return new TreeTarget(application, reader, root, []);
     }
 
@@ -108,11 +108,11 @@ internal sealed class TargetResolver(
     {
         var id = X11WindowId.Parse(windowId);
         var list = windows?.List()
-            ?? throw new ProtocolException(ErrorCodes.InvalidArgument, "window_id needs the X window list, which this X server does not offer; use app instead");
+            ?? throw new ArgumentException("window_id needs the X window list, which this X server does not offer; use app instead");
         var window = list.FirstOrDefault(w => X11WindowId.Parse(w.Id) == id)
-            ?? throw new ProtocolException(ErrorCodes.NotFound, $"no window {X11WindowId.Format(id)}; windows.list shows the current ones");
+            ?? throw new NotFoundException($"no window {X11WindowId.Format(id)}; windows.list shows the current ones");
         return await ForWindowAsync(window).ConfigureAwait(false)
-            ?? throw new ProtocolException(ErrorCodes.NotFound,
+            ?? throw new NotFoundException(
                 $"window {window.Id} ('{window.Title}') has no accessibility tree: its application is not on the accessibility bus (GTK 3 apps are when the bus runs; Qt, Chromium and Electron apps need accessibility switched on)");
     }
 
@@ -122,12 +122,12 @@ internal sealed class TargetResolver(
         if (windows?.Focused() is { } focused)
         {
             return await ForWindowAsync(focused).ConfigureAwait(false)
-                ?? throw new ProtocolException(ErrorCodes.NotFound,
+                ?? throw new NotFoundException(
                     $"the focused window {focused.Id} ('{focused.Title}') has no accessibility tree: its application is not on the accessibility bus; name another with window_id or app");
         }
 
         return await ActiveTopLevelAsync().ConfigureAwait(false)
-            ?? throw new ProtocolException(ErrorCodes.NotFound, "no focused window with an accessibility tree; name one with window_id or app");
+            ?? throw new NotFoundException("no focused window with an accessibility tree; name one with window_id or app");
     }
 
     /// <summary>The application of the focused window, for <c>ui.action</c> without <c>app</c>; null when there is none.</summary>
@@ -137,7 +137,7 @@ internal sealed class TargetResolver(
         {
             return (await ForFocusAsync().ConfigureAwait(false)).Application;
         }
-        catch (ProtocolException e) when (e.Code == ErrorCodes.NotFound)
+        catch (NotFoundException)
         {
             return null;
         }

@@ -69,7 +69,7 @@ internal sealed class DesktopApps : IAppsModule
         await Task.WhenAny(child.Exited, Task.Delay(StartupWatch, cancellationToken)).ConfigureAwait(false);
         if (child.Exited is { IsCompletedSuccessfully: true, Result: not 0 and var status })
         {
-            throw new ProtocolException(ErrorCodes.Internal,
+            throw new OpenDeskException(
                 $"'{name}' ({string.Join(' ', argv)}) exited right after starting with status {status}; check that it can run in this session (DISPLAY={environment.GetValueOrDefault("DISPLAY", "<unset>")})");
         }
 
@@ -85,7 +85,7 @@ internal sealed class DesktopApps : IAppsModule
         var pids = FindRunning(RequireName(name));
         if (pids.Count == 0)
         {
-            throw new ProtocolException(ErrorCodes.NotFound, $"no running application named '{name}'");
+            throw new NotFoundException($"no running application named '{name}'");
         }
 
         foreach (var pid in pids)
@@ -112,7 +112,7 @@ internal sealed class DesktopApps : IAppsModule
         var pids = FindRunning(RequireName(name));
         if (pids.Count == 0)
         {
-            throw new ProtocolException(ErrorCodes.NotFound, $"no running application named '{name}'");
+            throw new NotFoundException($"no running application named '{name}'");
         }
 
         if (_windowFocus is null)
@@ -122,7 +122,7 @@ internal sealed class DesktopApps : IAppsModule
 
         return _windowFocus.FocusFirstWindowOf(pids, name)
             ? Task.CompletedTask
-            : throw new ProtocolException(ErrorCodes.NotFound, $"application '{name}' is running but has no window to focus");
+            : throw new NotFoundException($"application '{name}' is running but has no window to focus");
     }
 
     /// <summary>The running processes of the server's user that <paramref name="name"/> designates.</summary>
@@ -180,7 +180,7 @@ internal sealed class DesktopApps : IAppsModule
             {
                 names.Add(Path.GetFileName(ProgramOf(ExecLine.Parse(entry))));
             }
-            catch (ProtocolException)
+            catch (Exception e) when (e is OpenDeskException or ArgumentException)
             {
                 // A broken Exec line names no program; the plain name still matches.
             }
@@ -220,7 +220,7 @@ internal sealed class DesktopApps : IAppsModule
         {
             return File.Exists(name)
                 ? ([name], defaultCwd)
-                : throw new ProtocolException(ErrorCodes.NotFound, $"no application named '{name}': {OsError.Describe(ProcessInterop.ENOENT)}");
+                : throw new NotFoundException($"no application named '{name}': {OsError.Describe(ProcessInterop.ENOENT)}");
         }
 
         if (ProgramPath.TryResolveOnPath(name) is not null)
@@ -228,7 +228,7 @@ internal sealed class DesktopApps : IAppsModule
             return ([name], defaultCwd);
         }
 
-        throw new ProtocolException(ErrorCodes.NotFound,
+        throw new NotFoundException(
             $"no application named '{name}': it is neither a desktop entry id or name (see apps.list), nor an executable on PATH, nor an absolute path");
     }
 
@@ -249,7 +249,7 @@ internal sealed class DesktopApps : IAppsModule
 
     private static string TerminalEmulator(string name) =>
         new[] { "x-terminal-emulator", "xterm" }.FirstOrDefault(t => ProgramPath.TryResolveOnPath(t) is not null)
-        ?? throw new ProtocolException(ErrorCodes.Internal, $"'{name}' must run in a terminal (Terminal=true) but neither x-terminal-emulator nor xterm is installed");
+        ?? throw new OpenDeskException($"'{name}' must run in a terminal (Terminal=true) but neither x-terminal-emulator nor xterm is installed");
 
     private static async Task<bool> WaitForExitAsync(IReadOnlyList<int> pids, TimeSpan patience, CancellationToken cancellationToken)
     {
@@ -268,7 +268,7 @@ internal sealed class DesktopApps : IAppsModule
     }
 
     private static string RequireName(string name) =>
-        string.IsNullOrWhiteSpace(name) ? throw new ProtocolException(ErrorCodes.InvalidArgument, "the application name is empty") : name;
+        string.IsNullOrWhiteSpace(name) ? throw new ArgumentException("the application name is empty") : name;
 
     private Dictionary<string, string> LaunchEnvironment()
     {

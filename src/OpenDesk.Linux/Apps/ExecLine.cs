@@ -12,7 +12,7 @@ internal static class ExecLine
 {
     public static IReadOnlyList<string> Parse(DesktopEntry entry)
     {
-        var exec = entry.Exec ?? throw new ProtocolException(ErrorCodes.Internal, $"desktop entry '{entry.FilePath}' has no Exec key, so it cannot be launched");
+        var exec = entry.Exec ?? throw new OpenDeskException($"desktop entry '{entry.FilePath}' has no Exec key, so it cannot be launched");
         var argv = new List<string>();
         foreach (var token in Tokenize(DesktopEntry.Unescape(exec), entry.FilePath))
         {
@@ -36,7 +36,7 @@ internal static class ExecLine
 
         if (argv.Count == 0)
         {
-            throw new ProtocolException(ErrorCodes.Internal, $"desktop entry '{entry.FilePath}' has an empty Exec key, so it cannot be launched");
+            throw new OpenDeskException($"desktop entry '{entry.FilePath}' has an empty Exec key, so it cannot be launched");
         }
 
         return argv;
@@ -91,7 +91,7 @@ internal static class ExecLine
 
         if (quoted)
         {
-            throw new ProtocolException(ErrorCodes.Internal, $"desktop entry '{filePath}' has an unterminated quote in its Exec key");
+            throw new OpenDeskException($"desktop entry '{filePath}' has an unterminated quote in its Exec key");
         }
 
         if (inToken)

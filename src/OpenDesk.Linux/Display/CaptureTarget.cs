@@ -15,7 +15,7 @@ internal sealed record CaptureTarget(Computer.Display Display, PixelRect Area)
         var display = displayId is null
             ? displays.FirstOrDefault(d => d.Primary) ?? displays[0]
             : displays.FirstOrDefault(d => d.Id == displayId)
-              ?? throw new ProtocolException(ErrorCodes.InvalidArgument,
+              ?? throw new ArgumentException(
                   $"unknown display_id '{displayId}'; known displays: {string.Join(", ", displays.Select(d => d.Id))}");
 
         var bounds = display.Bounds;
@@ -27,12 +27,12 @@ internal sealed record CaptureTarget(Computer.Display Display, PixelRect Area)
 
         if (!double.IsFinite(region.X) || !double.IsFinite(region.Y) || !double.IsFinite(region.Width) || !double.IsFinite(region.Height))
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"region {Describe(region)} must have finite coordinates");
+            throw new ArgumentException($"region {Describe(region)} must have finite coordinates");
         }
 
         if (region.Width <= 0 || region.Height <= 0)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"region {Describe(region)} must have a positive width and height");
+            throw new ArgumentException($"region {Describe(region)} must have a positive width and height");
         }
 
         var left = Math.Max(0, Math.Floor(region.X));
@@ -41,7 +41,7 @@ internal sealed record CaptureTarget(Computer.Display Display, PixelRect Area)
         var bottom = Math.Min(displayArea.Height, Math.Ceiling(region.Y + region.Height));
         if (right <= left || bottom <= top)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument,
+            throw new ArgumentException(
                 $"region {Describe(region)} lies outside display '{display.Id}' ({displayArea.Width}x{displayArea.Height})");
         }
 

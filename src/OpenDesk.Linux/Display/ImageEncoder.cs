@@ -35,12 +35,12 @@ internal sealed class ImageEncoder : IDisposable
         var normalized = format ?? PixmapFormat.Png;
         if (Array.IndexOf(Formats, normalized) < 0)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"unknown image format '{format}'; expected one of {string.Join(", ", Formats)}");
+            throw new ArgumentException($"unknown image format '{format}'; expected one of {string.Join(", ", Formats)}");
         }
 
         if (quality is < 0 or > 100)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"quality {quality} is out of range; expected 0–100");
+            throw new ArgumentException($"quality {quality} is out of range; expected 0–100");
         }
 
         return normalized;
@@ -62,7 +62,7 @@ internal sealed class ImageEncoder : IDisposable
             PixmapFormat.Webp => EncodeWebp(source, quality),
             PixmapFormat.RawRgba => PixelPacking.ToRgba(source),
             PixmapFormat.RawRgb => PixelPacking.ToRgb(source),
-            _ => throw new ProtocolException(ErrorCodes.InvalidArgument, $"unknown image format '{format}'; expected one of {string.Join(", ", Formats)}"),
+            _ => throw new ArgumentException($"unknown image format '{format}'; expected one of {string.Join(", ", Formats)}"),
         };
         return (data, source.Width, source.Height);
     }

@@ -102,7 +102,7 @@ internal sealed class X11Screen : IScreenModule, IDisposable
     {
         if (fps < 1)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"fps must be at least 1, got {fps}");
+            throw new ArgumentException($"fps must be at least 1, got {fps}");
         }
 
         var validFormat = ImageEncoder.ValidateFormat(format, quality);

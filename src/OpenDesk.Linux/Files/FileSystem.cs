@@ -39,12 +39,12 @@ internal sealed class FileSystem : IFilesModule
         switch (stat.FileType)
         {
             case FileInterop.S_IFDIR:
-                throw new ProtocolException(ErrorCodes.InvalidArgument, $"Is a directory: '{full}' (use fs.list for directories)");
+                throw new ArgumentException($"Is a directory: '{full}' (use fs.list for directories)");
             case FileInterop.S_IFREG or FileInterop.S_IFCHR or FileInterop.S_IFBLK:
                 break;
             default:
                 // Reading a FIFO or socket would block until some other process writes to it.
-                throw new ProtocolException(ErrorCodes.InvalidArgument, $"not a regular file: '{full}'");
+                throw new ArgumentException($"not a regular file: '{full}'");
         }
 
         if ((long)stat.Size > ReadLimit)
@@ -92,7 +92,7 @@ internal sealed class FileSystem : IFilesModule
         var existing = TryStat(target, follow: true, out var stat, out _) ? stat : (FileInterop.Statx?)null;
         if (existing is { IsDirectory: true })
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"Is a directory: '{full}'");
+            throw new ArgumentException($"Is a directory: '{full}'");
         }
 
         var directory = Path.GetDirectoryName(target) ?? "/";
@@ -112,7 +112,7 @@ internal sealed class FileSystem : IFilesModule
                 // Set explicitly: the create mode passes through the umask, which could drop bits the file had.
                 if (FileInterop.chmod(temp, old.Mode & 0xFFFu) != 0)
                 {
-                    throw new ProtocolException(ErrorCodes.Internal, $"cannot write '{full}': setting the mode failed: {OsError.Describe(Marshal.GetLastPInvokeError())}");
+                    throw new OpenDeskException($"cannot write '{full}': setting the mode failed: {OsError.Describe(Marshal.GetLastPInvokeError())}");
                 }
 
                 if (Environment.IsPrivilegedProcess)
@@ -123,10 +123,10 @@ internal sealed class FileSystem : IFilesModule
 
             if (FileInterop.rename(temp, target) != 0)
             {
-                throw new ProtocolException(ErrorCodes.Internal, $"cannot write '{full}': {OsError.Describe(Marshal.GetLastPInvokeError())}");
+                throw new OpenDeskException($"cannot write '{full}': {OsError.Describe(Marshal.GetLastPInvokeError())}");
             }
         }
-        catch (Exception e) when (IsOsFailure(e) || e is ProtocolException or OperationCanceledException)
+        catch (Exception e) when (IsOsFailure(e) || e is OpenDeskException or ArgumentException or OperationCanceledException)
         {
             TryDelete(temp);
 
@@ -136,9 +136,9 @@ internal sealed class FileSystem : IFilesModule
             throw e switch
             {
                 OperationCanceledException => e,
-                ProtocolException p when p.Detail.StartsWith(prefix, StringComparison.Ordinal) => e,
-                ProtocolException p => new ProtocolException(ErrorCodes.Internal, prefix + p.Detail),
-                _ => new ProtocolException(ErrorCodes.Internal, prefix + Reason(e)),
+                OpenDeskException or ArgumentException when e.Message.StartsWith(prefix, StringComparison.Ordinal) => e,
+                OpenDeskException or ArgumentException => new OpenDeskException(prefix + e.Message),
+                _ => new OpenDeskException(prefix + Reason(e)),
             };
         }
     }
@@ -149,7 +149,7 @@ internal sealed class FileSystem : IFilesModule
         var full = Normalize(path);
         if (!Stat(full, follow: true).IsDirectory)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"Not a directory: '{full}'");
+            throw new ArgumentException($"Not a directory: '{full}'");
         }
 
         var entries = new List<FileEntry>();
@@ -192,13 +192,13 @@ internal sealed class FileSystem : IFilesModule
         var full = Normalize(path);
         if (full == "/")
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, "refusing to delete the root directory '/'");
+            throw new ArgumentException("refusing to delete the root directory '/'");
         }
 
         // As rm does: "dir/.." names the parent, and a recursive delete of it is almost certainly a mistake.
         if (Path.GetFileName(full) is "." or "..")
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"refusing to delete a path ending in '.' or '..': '{full}'; name the directory itself");
+            throw new ArgumentException($"refusing to delete a path ending in '.' or '..': '{full}'; name the directory itself");
         }
 
         var stat = Stat(full, follow: false);
@@ -245,12 +245,12 @@ internal sealed class FileSystem : IFilesModule
         var errno = Marshal.GetLastPInvokeError();
         if (errno == FileInterop.ENOENT)
         {
-            throw new ProtocolException(ErrorCodes.NotFound, $"{OsError.Describe(errno)}: '{Path.GetDirectoryName(to)}' (the destination's directory must exist)");
+            throw new NotFoundException($"{OsError.Describe(errno)}: '{Path.GetDirectoryName(to)}' (the destination's directory must exist)");
         }
 
         if (errno != FileInterop.EXDEV)
         {
-            throw new ProtocolException(ErrorCodes.Internal, $"{OsError.Describe(errno)}: '{from}' -> '{to}'");
+            throw new OpenDeskException($"{OsError.Describe(errno)}: '{from}' -> '{to}'");
         }
 
         try
@@ -284,7 +284,7 @@ internal sealed class FileSystem : IFilesModule
         {
             return stat.IsDirectory
                 ? Task.CompletedTask
-                : throw new ProtocolException(ErrorCodes.InvalidArgument, $"File exists and is not a directory: '{full}'");
+                : throw new ArgumentException($"File exists and is not a directory: '{full}'");
         }
 
         if (parents)
@@ -312,12 +312,12 @@ internal sealed class FileSystem : IFilesModule
     {
         if (string.IsNullOrEmpty(path))
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, "path is empty; give an absolute path or one starting with ~/");
+            throw new ArgumentException("path is empty; give an absolute path or one starting with ~/");
         }
 
         if (path.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, "path contains a NUL character");
+            throw new ArgumentException("path contains a NUL character");
         }
 
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
@@ -328,7 +328,7 @@ internal sealed class FileSystem : IFilesModule
 
         if (!path.StartsWith('/'))
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"path must be absolute or start with ~/, got '{path}'");
+            throw new ArgumentException($"path must be absolute or start with ~/, got '{path}'");
         }
 
         var trimmed = path.TrimEnd('/');
@@ -373,7 +373,7 @@ internal sealed class FileSystem : IFilesModule
         }
         catch (IOException e)
         {
-            throw new ProtocolException(ErrorCodes.Internal, $"cannot resolve the symlink '{path}': {e.Message}");
+            throw new OpenDeskException($"cannot resolve the symlink '{path}': {e.Message}");
         }
     }
 
@@ -418,8 +418,8 @@ internal sealed class FileSystem : IFilesModule
         }
     }
 
-    private ProtocolException TooLarge(string path, string size) =>
-        new(ErrorCodes.InvalidArgument, $"file is {size} bytes; the limit is {ReadLimit}: '{path}'");
+    private ArgumentException TooLarge(string path, string size) =>
+        new($"file is {size} bytes; the limit is {ReadLimit}: '{path}'");
 
     private static bool IsOsFailure(Exception e) => e is IOException or UnauthorizedAccessException;
 
@@ -427,11 +427,11 @@ internal sealed class FileSystem : IFilesModule
     /// .NET's file exceptions as spec §14.2 wire errors. On Unix a plain IOException's HResult is the errno,
     /// which gives the exact OS text ("Not a directory", "No space left on device").
     /// </summary>
-    private static ProtocolException Translate(Exception e, string path) => e switch
+    private static Exception Translate(Exception e, string path) => e switch
     {
         FileNotFoundException or DirectoryNotFoundException => OsError.For(FileInterop.ENOENT, path),
-        PathTooLongException => new ProtocolException(ErrorCodes.InvalidArgument, $"{Reason(e)}: '{path}'"),
-        _ => new ProtocolException(ErrorCodes.Internal, $"{Reason(e)}: '{path}'"),
+        PathTooLongException => new ArgumentException($"{Reason(e)}: '{path}'"),
+        _ => new OpenDeskException($"{Reason(e)}: '{path}'"),
     };
 
     /// <summary>The OS's words for a .NET file exception, without .NET's own path decoration.</summary>

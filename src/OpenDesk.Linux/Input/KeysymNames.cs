@@ -82,7 +82,7 @@ internal static class KeysymNames
         var keysym = TryResolve(name);
         if (keysym == Xlib.NoSymbol)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument,
+            throw new ArgumentException(
                 $"unknown keysym '{name}': use a key name such as return, escape, page_up, f5 or ctrl, a single character, or an X keysym name such as KP_Enter");
         }
 

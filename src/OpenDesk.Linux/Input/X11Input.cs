@@ -134,7 +134,7 @@ internal sealed class X11Input : IInputModule, IDisposable
                 });
                 break;
             default:
-                throw new ProtocolException(ErrorCodes.InvalidArgument,
+                throw new ArgumentException(
                     $"unknown pointer action '{pointerEvent.Action}': expected move, down, up or scroll");
         }
     }
@@ -147,7 +147,7 @@ internal sealed class X11Input : IInputModule, IDisposable
         {
             KeyAction.Down => true,
             KeyAction.Up => false,
-            _ => throw new ProtocolException(ErrorCodes.InvalidArgument, $"unknown key action '{keyEvent.Action}': expected down or up"),
+            _ => throw new ArgumentException($"unknown key action '{keyEvent.Action}': expected down or up"),
         };
         var keysym = KeyEventKeysym(keyEvent);
         foreach (var modifier in keyEvent.Modifiers)
@@ -380,7 +380,7 @@ internal sealed class X11Input : IInputModule, IDisposable
         ArgumentNullException.ThrowIfNull(point);
         if (!double.IsFinite(point.X) || !double.IsFinite(point.Y))
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"pointer position ({point.X}, {point.Y}) is not a finite coordinate");
+            throw new ArgumentException($"pointer position ({point.X}, {point.Y}) is not a finite coordinate");
         }
 
         // The protocol carries INT16 root coordinates; the server itself confines the pointer to the screen.
@@ -395,9 +395,9 @@ internal sealed class X11Input : IInputModule, IDisposable
         PointerButton.Right => 3,
         PointerButton.X1 => 8,
         PointerButton.X2 => 9,
-        null => throw new ProtocolException(ErrorCodes.InvalidArgument,
+        null => throw new ArgumentException(
             $"pointer {pointerEvent.Action} needs a button: left, right, middle, x1 or x2"),
-        var other => throw new ProtocolException(ErrorCodes.InvalidArgument,
+        var other => throw new ArgumentException(
             $"unknown pointer button '{other}': expected left, right, middle, x1 or x2"),
     };
 
@@ -405,13 +405,13 @@ internal sealed class X11Input : IInputModule, IDisposable
     {
         if (!double.IsFinite(delta))
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"scroll {name} {delta} is not a finite number");
+            throw new ArgumentException($"scroll {name} {delta} is not a finite number");
         }
 
         var clicks = Math.Round(Math.Abs(delta), MidpointRounding.AwayFromZero);
         if (clicks > MaxScrollClicks)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"scroll {name} {delta} is more than {MaxScrollClicks} wheel clicks");
+            throw new ArgumentException($"scroll {name} {delta} is more than {MaxScrollClicks} wheel clicks");
         }
 
         return (delta >= 0 ? positive : negative, (int)clicks);
@@ -446,7 +446,7 @@ internal sealed class X11Input : IInputModule, IDisposable
         Modifier.Meta => Xlib.XStringToKeysym("Super_L"),
         Modifier.CapsLock => Xlib.XStringToKeysym("Caps_Lock"),
         Modifier.Fn => Xlib.XStringToKeysym("XF86Fn"),
-        _ => throw new ProtocolException(ErrorCodes.InvalidArgument,
+        _ => throw new ArgumentException(
             $"unknown modifier '{modifier}': expected shift, ctrl, alt, meta, fn or caps_lock"),
     };
 
@@ -460,7 +460,7 @@ internal sealed class X11Input : IInputModule, IDisposable
         {
             if (rune.Value == Rune.ReplacementChar.Value && text[index] != '\uFFFD')
             {
-                throw new ProtocolException(ErrorCodes.InvalidArgument, $"text has an unpaired surrogate at UTF-16 index {index}");
+                throw new ArgumentException($"text has an unpaired surrogate at UTF-16 index {index}");
             }
 
             // Windows line ends type one Return, not two.
@@ -469,7 +469,7 @@ internal sealed class X11Input : IInputModule, IDisposable
                 var keysym = KeysymNames.ForCodePoint(rune.Value);
                 if (keysym == Xlib.NoSymbol)
                 {
-                    throw new ProtocolException(ErrorCodes.InvalidArgument,
+                    throw new ArgumentException(
                         $"text has the control character U+{rune.Value:X4} at UTF-16 index {index}, which no key types");
                 }
 

@@ -186,7 +186,7 @@ internal sealed unsafe class ChildProcess : IDisposable
             }
 
             // The runtime reaps every child itself when it runs as pid 1 or inherited an ignored SIGCHLD.
-            exited.SetException(new ProtocolException(ErrorCodes.Internal, errno == ProcessInterop.ECHILD
+            exited.SetException(new OpenDeskException(errno == ProcessInterop.ECHILD
                 ? $"the exit status of process {pid} was collected by someone else; opendesk must not run as pid 1 or with SIGCHLD ignored (in a container, use an init such as `docker run --init`)"
                 : $"waitpid({pid}) failed: {OsError.Describe(errno)}"));
             return;
@@ -204,7 +204,7 @@ internal sealed unsafe class ChildProcess : IDisposable
     {
         if (ProcessInterop.pipe2(fds, ProcessInterop.O_CLOEXEC) != 0)
         {
-            throw new ProtocolException(ErrorCodes.Internal, $"cannot create a pipe for the child process: {OsError.Describe(Marshal.GetLastPInvokeError())}");
+            throw new OpenDeskException($"cannot create a pipe for the child process: {OsError.Describe(Marshal.GetLastPInvokeError())}");
         }
     }
 
@@ -212,7 +212,7 @@ internal sealed unsafe class ChildProcess : IDisposable
     {
         if (rc != 0)
         {
-            throw new ProtocolException(ErrorCodes.Internal, $"cannot start the process: {step} failed: {OsError.Describe(rc)}");
+            throw new OpenDeskException($"cannot start the process: {step} failed: {OsError.Describe(rc)}");
         }
     }
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace OpenDesk.Linux.Processes;
 
 /// <summary>
-/// Turns an errno into the wire error spec §14.2 asks for: a missing file is <c>not_found</c>; every other OS
+/// Turns an errno into the exception whose wire error spec §14.2 asks for: a missing file is <c>not_found</c>; every other OS
 /// failure, including "Permission denied", is <c>internal</c>, because <c>permission_denied</c> means the
 /// approval policy refused, not the file system.
 /// </summary>
@@ -13,9 +13,10 @@ internal static class OsError
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 
     /// <summary><c>{strerror}: '{path}'</c> with the code the errno maps to.</summary>
-    public static ProtocolException For(int errno, string path) =>
-        new(errno == ProcessInterop.ENOENT ? ErrorCodes.NotFound : ErrorCodes.Internal, $"{Describe(errno)}: '{path}'");
+    public static OpenDeskException For(int errno, string path) => errno == ProcessInterop.ENOENT
+        ? new NotFoundException($"{Describe(errno)}: '{path}'")
+        : new OpenDeskException($"{Describe(errno)}: '{path}'");
 
     /// <summary>The errno of the last failed P/Invoke marked <c>SetLastError</c>, as a wire error about <paramref name="path"/>.</summary>
-    public static ProtocolException Last(string path) => For(Marshal.GetLastPInvokeError(), path);
+    public static OpenDeskException Last(string path) => For(Marshal.GetLastPInvokeError(), path);
 }

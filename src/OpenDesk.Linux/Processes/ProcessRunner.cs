@@ -69,7 +69,7 @@ internal sealed class ProcessRunner : IProcessesModule
         cancellationToken.ThrowIfCancellationRequested();
         if (argv.Count == 0)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, "argv is empty; it must name the program to run");
+            throw new ArgumentException("argv is empty; it must name the program to run");
         }
 
         foreach (var arg in argv)
@@ -84,13 +84,13 @@ internal sealed class ProcessRunner : IProcessesModule
         var program = ProgramPath.Resolve(argv[0], searchPath, cwd);
         if (OpenDesk.Transport.DescriptorHeadroom.IsLow)
         {
-            throw new ProtocolException(ErrorCodes.Internal,
+            throw new OpenDeskException(
                 $"the desk is running out of file descriptors (fewer than {OpenDesk.Transport.DescriptorHeadroom.Reserve} left); wait for running commands to finish and try again");
         }
 
         if (!_slots.Wait(0, CancellationToken.None))
         {
-            throw new ProtocolException(ErrorCodes.Internal,
+            throw new OpenDeskException(
                 $"too many commands running: at most {MaxConcurrent} run at once; wait for one to finish and try again");
         }
 
@@ -182,7 +182,7 @@ internal sealed class ProcessRunner : IProcessesModule
 
                 if (overflowed)
                 {
-                    throw new ProtocolException(ErrorCodes.Internal,
+                    throw new OpenDeskException(
                         $"the command wrote more than {OutputLimit} bytes to {name} and was killed; redirect large output to a file and fetch it with fs.read");
                 }
 
@@ -219,7 +219,7 @@ internal sealed class ProcessRunner : IProcessesModule
 
         if (double.IsNaN(seconds) || seconds < 0)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"timeout must be a non-negative number of seconds, got {seconds.ToString(CultureInfo.InvariantCulture)}");
+            throw new ArgumentException($"timeout must be a non-negative number of seconds, got {seconds.ToString(CultureInfo.InvariantCulture)}");
         }
 
         return seconds > MaxTimeoutSeconds ? null : TimeSpan.FromSeconds(seconds);
@@ -239,8 +239,8 @@ internal sealed class ProcessRunner : IProcessesModule
         }
 
         throw File.Exists(cwd)
-            ? new ProtocolException(ErrorCodes.InvalidArgument, $"{OsError.Describe(ProcessInterop.ENOTDIR)}: '{cwd}' (cwd must be a directory)")
-            : new ProtocolException(ErrorCodes.NotFound, $"{OsError.Describe(ProcessInterop.ENOENT)}: '{cwd}'");
+            ? new ArgumentException($"{OsError.Describe(ProcessInterop.ENOTDIR)}: '{cwd}' (cwd must be a directory)")
+            : new NotFoundException($"{OsError.Describe(ProcessInterop.ENOENT)}: '{cwd}'");
     }
 
     private static Dictionary<string, string> MergeEnvironment(IReadOnlyDictionary<string, string>? overrides)
@@ -255,7 +255,7 @@ internal sealed class ProcessRunner : IProcessesModule
         {
             if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal))
             {
-                throw new ProtocolException(ErrorCodes.InvalidArgument, $"invalid environment variable name '{key}': it must be non-empty and contain no '='");
+                throw new ArgumentException($"invalid environment variable name '{key}': it must be non-empty and contain no '='");
             }
 
             RejectNul(key, "an environment variable name");
@@ -270,7 +270,7 @@ internal sealed class ProcessRunner : IProcessesModule
     {
         if (value.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, $"{what} contains a NUL character, which the OS cannot pass to a process");
+            throw new ArgumentException($"{what} contains a NUL character, which the OS cannot pass to a process");
         }
     }
 }

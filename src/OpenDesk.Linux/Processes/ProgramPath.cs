@@ -19,7 +19,7 @@ internal static class ProgramPath
     {
         if (name.Length == 0)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument, "the program name (argv[0]) is empty");
+            throw new ArgumentException("the program name (argv[0]) is empty");
         }
 
         if (name.Contains('/', StringComparison.Ordinal))
@@ -27,7 +27,7 @@ internal static class ProgramPath
             var path = cwd is not null && !Path.IsPathRooted(name) ? Path.Combine(cwd, name) : name;
             if (Directory.Exists(path))
             {
-                throw new ProtocolException(ErrorCodes.Internal, $"{OsError.Describe(ProcessInterop.EACCES)}: '{name}'");
+                throw new OpenDeskException($"{OsError.Describe(ProcessInterop.EACCES)}: '{name}'");
             }
 
             if (ProcessInterop.access(path, ProcessInterop.X_OK) != 0)
@@ -63,8 +63,8 @@ internal static class ProgramPath
         }
 
         throw sawNonExecutable
-            ? new ProtocolException(ErrorCodes.Internal, $"{OsError.Describe(ProcessInterop.EACCES)}: '{name}'")
-            : new ProtocolException(ErrorCodes.NotFound, $"{OsError.Describe(ProcessInterop.ENOENT)}: '{name}'");
+            ? new OpenDeskException($"{OsError.Describe(ProcessInterop.EACCES)}: '{name}'")
+            : new NotFoundException($"{OsError.Describe(ProcessInterop.ENOENT)}: '{name}'");
     }
 
     /// <summary>The program's path when <paramref name="name"/> names an executable on <c>$PATH</c>, else null.</summary>
@@ -79,7 +79,7 @@ internal static class ProgramPath
         {
             return Resolve(name, Environment.GetEnvironmentVariable("PATH"), null);
         }
-        catch (ProtocolException)
+        catch (OpenDeskException)
         {
             return null;
         }

@@ -55,7 +55,7 @@ internal sealed class PowerLock : IPowerModule
         if (result.Returncode != 0)
         {
             var stderr = Encoding.UTF8.GetString(result.Stderr).Trim();
-            throw new ProtocolException(ErrorCodes.Internal,
+            throw new OpenDeskException(
                 $"'{Locker}' failed with status {result.Returncode}" + (stderr.Length > 0 ? $": {stderr}" : " and printed nothing"));
         }
     }

@@ -172,7 +172,7 @@ internal sealed class EwmhWindows : IWindowsModule, IDisposable
             || bounds.Width < 1 || bounds.Height < 1 || Math.Abs(bounds.X) > short.MaxValue || Math.Abs(bounds.Y) > short.MaxValue
             || bounds.Width > short.MaxValue || bounds.Height > short.MaxValue)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument,
+            throw new ArgumentException(
                 $"window bounds ({bounds.X}, {bounds.Y}, {bounds.Width}x{bounds.Height}) are not a usable rectangle: width and height must be at least 1 and every value within ±32767");
         }
 
@@ -539,7 +539,7 @@ internal sealed class EwmhWindows : IWindowsModule, IDisposable
         }
     }
 
-    private static ProtocolException NotFound(nint window) => new(ErrorCodes.NotFound,
+    private static NotFoundException NotFound(nint window) => new(
         $"no window {X11WindowId.Format(window)}: it was closed or is not a top-level window (windows.list shows the current ones)");
 
     private void SendToRoot(nint display, nint window, nint messageType, nint data0, nint data1 = 0, nint data2 = 0, nint data3 = 0, nint data4 = 0) =>

@@ -23,7 +23,7 @@ internal static class X11WindowId
         // X resource ids are 29-bit; zero is None.
         if (!ok || value == 0 || value > 0x1FFFFFFF)
         {
-            throw new ProtocolException(ErrorCodes.InvalidArgument,
+            throw new ArgumentException(
                 $"window id '{id}' is not an X window id: expected hex such as 0x1a00007 (as windows.list reports) or a decimal number");
         }
 

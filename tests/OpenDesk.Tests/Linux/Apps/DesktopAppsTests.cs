@@ -63,7 +63,7 @@ public sealed class DesktopAppsTests : IClassFixture<XvfbFixture>, IDisposable
 
         Assert.False(ProcessTable.IsRunning(pid));
         Assert.True(stopwatch.Elapsed < DesktopApps.CloseGrace, "xterm should have exited on SIGTERM, without waiting for SIGKILL");
-        var again = await Assert.ThrowsAsync<ProtocolException>(() => apps.CloseAppAsync(name));
+        var again = await WireErrors.OfAsync(() => apps.CloseAppAsync(name));
         Assert.Equal(ErrorCodes.NotFound, again.Code);
     }
 
@@ -87,7 +87,7 @@ public sealed class DesktopAppsTests : IClassFixture<XvfbFixture>, IDisposable
     [Fact]
     public async Task Open_UnknownNameIsNotFound()
     {
-        var error = await Assert.ThrowsAsync<ProtocolException>(() => new DesktopApps().OpenAppAsync("opendesk-no-such-app"));
+        var error = await WireErrors.OfAsync(() => new DesktopApps().OpenAppAsync("opendesk-no-such-app"));
 
         Assert.Equal(ErrorCodes.NotFound, error.Code);
         Assert.StartsWith("no application named 'opendesk-no-such-app'", error.Detail, StringComparison.Ordinal);
@@ -100,7 +100,7 @@ public sealed class DesktopAppsTests : IClassFixture<XvfbFixture>, IDisposable
         await File.WriteAllTextAsync(path, "#!/bin/sh\nexit 3\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        var error = await Assert.ThrowsAsync<ProtocolException>(() => new DesktopApps().OpenAppAsync(path));
+        var error = await WireErrors.OfAsync(() => new DesktopApps().OpenAppAsync(path));
 
         Assert.Equal(ErrorCodes.Internal, error.Code);
         Assert.Contains("status 3", error.Detail, StringComparison.Ordinal);
@@ -120,7 +120,7 @@ public sealed class DesktopAppsTests : IClassFixture<XvfbFixture>, IDisposable
 
         await apps.FocusAppAsync(name);
         focus.Answer = false;
-        var noWindow = await Assert.ThrowsAsync<ProtocolException>(() => apps.FocusAppAsync(name));
+        var noWindow = await WireErrors.OfAsync(() => apps.FocusAppAsync(name));
         var unsupported = await Assert.ThrowsAsync<CapabilityUnsupportedException>(() => new DesktopApps().FocusAppAsync(name));
         await new DesktopApps().CloseAppAsync(name);
         await sleeper;

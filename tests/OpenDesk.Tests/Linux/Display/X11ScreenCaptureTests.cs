@@ -122,7 +122,7 @@ public sealed class X11ScreenCaptureTests : IClassFixture<XvfbFixture>
     {
         using var screen = new X11Screen(_x.DisplayName);
 
-        var error = Assert.Throws<ProtocolException>(() => screen.Capture("HDMI-9", null, downscale: true));
+        var error = WireErrors.Of(() => screen.Capture("HDMI-9", null, downscale: true));
 
         Assert.Equal(ErrorCodes.InvalidArgument, error.Code);
         Assert.Contains("HDMI-9", error.Detail, StringComparison.Ordinal);
@@ -139,7 +139,7 @@ public sealed class X11ScreenCaptureTests : IClassFixture<XvfbFixture>
     {
         using var screen = new X11Screen(_x.DisplayName);
 
-        var error = Assert.Throws<ProtocolException>(() => screen.Capture(null, new Rect(x, y, width, height), downscale: true));
+        var error = WireErrors.Of(() => screen.Capture(null, new Rect(x, y, width, height), downscale: true));
 
         Assert.Equal(ErrorCodes.InvalidArgument, error.Code);
     }
@@ -149,11 +149,11 @@ public sealed class X11ScreenCaptureTests : IClassFixture<XvfbFixture>
     {
         using var screen = new X11Screen(_x.DisplayName);
 
-        var error = Assert.Throws<ProtocolException>(() => screen.Capture(null, null, downscale: true, "bmp"));
+        var error = WireErrors.Of(() => screen.Capture(null, null, downscale: true, "bmp"));
 
         Assert.Equal(ErrorCodes.InvalidArgument, error.Code);
         Assert.Contains("png, jpeg, webp, raw_rgba, raw_rgb", error.Detail, StringComparison.Ordinal);
-        Assert.Equal(ErrorCodes.InvalidArgument, Assert.Throws<ProtocolException>(() => screen.Capture(null, null, true, "jpeg", 101)).Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, WireErrors.Of(() => screen.Capture(null, null, true, "jpeg", 101)).Code);
     }
 
     [XvfbTheory]

@@ -135,9 +135,9 @@ public sealed class X11ScreenSubscribeTests : IClassFixture<XvfbFixture>
     {
         using var screen = new X11Screen(_x.DisplayName);
 
-        Assert.Equal(ErrorCodes.InvalidArgument, Assert.Throws<ProtocolException>(() => screen.Subscribe("nope", 30, null)).Code);
-        Assert.Equal(ErrorCodes.InvalidArgument, Assert.Throws<ProtocolException>(() => screen.Subscribe(null, 0, null)).Code);
-        Assert.Equal(ErrorCodes.InvalidArgument, Assert.Throws<ProtocolException>(() => screen.Subscribe(null, 30, null, "gif")).Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, WireErrors.Of(() => screen.Subscribe("nope", 30, null)).Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, WireErrors.Of(() => screen.Subscribe(null, 0, null)).Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, WireErrors.Of(() => screen.Subscribe(null, 30, null, "gif")).Code);
     }
 
     private static async Task<DisplayFrame> NextAsync(IAsyncEnumerator<DisplayFrame> frames)

@@ -59,7 +59,7 @@ public sealed class FileSystemTests : IDisposable
     [Fact]
     public async Task Write_ToADirectoryIsInvalid()
     {
-        var error = await Assert.ThrowsAsync<ProtocolException>(() => _fs.WriteFileAsync(_root, [1]));
+        var error = await WireErrors.OfAsync(() => _fs.WriteFileAsync(_root, [1]));
 
         Assert.Equal(ErrorCodes.InvalidArgument, error.Code);
     }
@@ -70,7 +70,7 @@ public sealed class FileSystemTests : IDisposable
         var file = Path.Combine(_root, "plain");
         await File.WriteAllTextAsync(file, "x");
 
-        var error = await Assert.ThrowsAsync<ProtocolException>(() => _fs.WriteFileAsync(Path.Combine(file, "child"), [1]));
+        var error = await WireErrors.OfAsync(() => _fs.WriteFileAsync(Path.Combine(file, "child"), [1]));
 
         Assert.Equal(ErrorCodes.Internal, error.Code);
         Assert.StartsWith($"cannot write '{file}/child': ", error.Detail, StringComparison.Ordinal);
@@ -119,10 +119,10 @@ public sealed class FileSystemTests : IDisposable
     [Fact]
     public async Task Errors_MissingIsNotFound_RelativeIsInvalid_DirectoryReadIsInvalid()
     {
-        var missing = await Assert.ThrowsAsync<ProtocolException>(() => _fs.ReadFileAsync(Path.Combine(_root, "nope")));
-        var relative = await Assert.ThrowsAsync<ProtocolException>(() => _fs.ReadFileAsync("relative/file"));
-        var directory = await Assert.ThrowsAsync<ProtocolException>(() => _fs.ReadFileAsync(_root));
-        var notADirectory = await Assert.ThrowsAsync<ProtocolException>(async () =>
+        var missing = await WireErrors.OfAsync(() => _fs.ReadFileAsync(Path.Combine(_root, "nope")));
+        var relative = await WireErrors.OfAsync(() => _fs.ReadFileAsync("relative/file"));
+        var directory = await WireErrors.OfAsync(() => _fs.ReadFileAsync(_root));
+        var notADirectory = await WireErrors.OfAsync(async () =>
         {
             var file = Path.Combine(_root, "plain");
             await File.WriteAllTextAsync(file, "x");
@@ -144,7 +144,7 @@ public sealed class FileSystemTests : IDisposable
         var path = Path.Combine(_root, "big");
         await File.WriteAllBytesAsync(path, new byte[11]);
 
-        var error = await Assert.ThrowsAsync<ProtocolException>(() => new FileSystem(readLimit: 10).ReadFileAsync(path));
+        var error = await WireErrors.OfAsync(() => new FileSystem(readLimit: 10).ReadFileAsync(path));
 
         Assert.Equal(ErrorCodes.InvalidArgument, error.Code);
         Assert.StartsWith("file is 11 bytes; the limit is 10", error.Detail, StringComparison.Ordinal);
@@ -153,7 +153,7 @@ public sealed class FileSystemTests : IDisposable
     [Fact]
     public async Task Read_EnforcesTheLimitOnFilesThatReportSizeZero()
     {
-        var error = await Assert.ThrowsAsync<ProtocolException>(() => new FileSystem(readLimit: 16).ReadFileAsync("/dev/zero"));
+        var error = await WireErrors.OfAsync(() => new FileSystem(readLimit: 16).ReadFileAsync("/dev/zero"));
 
         Assert.Equal(ErrorCodes.InvalidArgument, error.Code);
     }
@@ -177,13 +177,13 @@ public sealed class FileSystemTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(tree, "sub", "f"), "f");
         File.CreateSymbolicLink(Path.Combine(tree, "link"), outside);
 
-        var parent = await Assert.ThrowsAsync<ProtocolException>(() => _fs.DeletePathAsync(Path.Combine(tree, "sub", "..")));
+        var parent = await WireErrors.OfAsync(() => _fs.DeletePathAsync(Path.Combine(tree, "sub", "..")));
         await _fs.DeletePathAsync(tree);
 
         Assert.Equal(ErrorCodes.InvalidArgument, parent.Code);
         Assert.False(Directory.Exists(tree));
         Assert.True(File.Exists(Path.Combine(outside, "keep")));
-        var missing = await Assert.ThrowsAsync<ProtocolException>(() => _fs.DeletePathAsync(tree));
+        var missing = await WireErrors.OfAsync(() => _fs.DeletePathAsync(tree));
         Assert.Equal(ErrorCodes.NotFound, missing.Code);
     }
 
@@ -201,7 +201,7 @@ public sealed class FileSystemTests : IDisposable
 
         Assert.False(File.Exists(source));
         Assert.Equal("1", await File.ReadAllTextAsync(Path.Combine(directory, "two.txt")));
-        var missing = await Assert.ThrowsAsync<ProtocolException>(() => _fs.MovePathAsync(source, renamed));
+        var missing = await WireErrors.OfAsync(() => _fs.MovePathAsync(source, renamed));
         Assert.Equal(ErrorCodes.NotFound, missing.Code);
         Assert.Contains(source, missing.Detail, StringComparison.Ordinal);
     }
@@ -216,8 +216,8 @@ public sealed class FileSystemTests : IDisposable
 
         await _fs.CreateDirectoryAsync(nested);
         await _fs.CreateDirectoryAsync(nested);
-        var noParent = await Assert.ThrowsAsync<ProtocolException>(() => _fs.CreateDirectoryAsync(orphan, parents: false));
-        var overFile = await Assert.ThrowsAsync<ProtocolException>(() => _fs.CreateDirectoryAsync(file));
+        var noParent = await WireErrors.OfAsync(() => _fs.CreateDirectoryAsync(orphan, parents: false));
+        var overFile = await WireErrors.OfAsync(() => _fs.CreateDirectoryAsync(file));
 
         Assert.True(Directory.Exists(nested));
         Assert.Equal(ErrorCodes.NotFound, noParent.Code);
@@ -232,8 +232,8 @@ public sealed class FileSystemTests : IDisposable
         Assert.Equal(home, FileSystem.Normalize("~"));
         Assert.Equal($"{home}/docs", FileSystem.Normalize("~/docs/"));
         Assert.Equal("/", FileSystem.Normalize("///"));
-        Assert.Equal(ErrorCodes.InvalidArgument, Assert.Throws<ProtocolException>(() => FileSystem.Normalize("~other/x")).Code);
-        Assert.Equal(ErrorCodes.InvalidArgument, Assert.Throws<ProtocolException>(() => FileSystem.Normalize("")).Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, WireErrors.Of(() => FileSystem.Normalize("~other/x")).Code);
+        Assert.Equal(ErrorCodes.InvalidArgument, WireErrors.Of(() => FileSystem.Normalize("")).Code);
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public sealed class FileSystemTests : IDisposable
         if (Environment.IsPrivilegedProcess)
         {
             // Root reads everything; use a file root cannot write instead: one under /proc.
-            var error = await Assert.ThrowsAsync<ProtocolException>(() => _fs.WriteFileAsync("/proc/version", [1]));
+            var error = await WireErrors.OfAsync(() => _fs.WriteFileAsync("/proc/version", [1]));
             Assert.Equal(ErrorCodes.Internal, error.Code);
             return;
         }
@@ -251,7 +251,7 @@ public sealed class FileSystemTests : IDisposable
         await File.WriteAllTextAsync(path, "s");
         File.SetUnixFileMode(path, UnixFileMode.None);
 
-        var denied = await Assert.ThrowsAsync<ProtocolException>(() => _fs.ReadFileAsync(path));
+        var denied = await WireErrors.OfAsync(() => _fs.ReadFileAsync(path));
 
         Assert.Equal(ErrorCodes.Internal, denied.Code);
         Assert.Contains("Permission denied", denied.Detail, StringComparison.Ordinal);

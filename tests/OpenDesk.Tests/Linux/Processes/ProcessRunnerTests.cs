@@ -59,7 +59,7 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Shell_MissingCwdIsNotFound()
     {
-        var error = await Assert.ThrowsAsync<ProtocolException>(() => _runner.ShellAsync("true", cwd: "/no/such/dir"));
+        var error = await WireErrors.OfAsync(() => _runner.ShellAsync("true", cwd: "/no/such/dir"));
 
         Assert.Equal(ErrorCodes.NotFound, error.Code);
         Assert.Contains("/no/such/dir", error.Detail, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class ProcessRunnerTests
     {
         var runner = new ProcessRunner(outputLimit: 1024 * 1024);
 
-        var error = await Assert.ThrowsAsync<ProtocolException>(() => runner.ShellAsync("cat /dev/zero", timeout: 30));
+        var error = await WireErrors.OfAsync(() => runner.ShellAsync("cat /dev/zero", timeout: 30));
 
         Assert.Equal(ErrorCodes.Internal, error.Code);
         Assert.Contains("more than 1048576 bytes to stdout", error.Detail, StringComparison.Ordinal);
@@ -120,7 +120,7 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Exec_MissingProgramIsNotFoundWithTheOsMessage()
     {
-        var error = await Assert.ThrowsAsync<ProtocolException>(() => _runner.ExecAsync(["opendesk-no-such-program"]));
+        var error = await WireErrors.OfAsync(() => _runner.ExecAsync(["opendesk-no-such-program"]));
 
         Assert.Equal(ErrorCodes.NotFound, error.Code);
         Assert.Equal("No such file or directory: 'opendesk-no-such-program'", error.Detail);
@@ -149,8 +149,8 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Exec_RejectsEmptyArgvAndNegativeTimeout()
     {
-        var empty = await Assert.ThrowsAsync<ProtocolException>(() => _runner.ExecAsync([]));
-        var negative = await Assert.ThrowsAsync<ProtocolException>(() => _runner.ShellAsync("true", timeout: -1));
+        var empty = await WireErrors.OfAsync(() => _runner.ExecAsync([]));
+        var negative = await WireErrors.OfAsync(() => _runner.ShellAsync("true", timeout: -1));
 
         Assert.Equal(ErrorCodes.InvalidArgument, empty.Code);
         Assert.Equal(ErrorCodes.InvalidArgument, negative.Code);

@@ -49,7 +49,7 @@ public sealed class PowerLockTests
     {
         var failing = new ScreenLocker(["sh", "-c", "echo 'no screensaver running' >&2; exit 4"], "test");
 
-        var error = await Assert.ThrowsAsync<ProtocolException>(() => new PowerLock(failing).LockAsync());
+        var error = await WireErrors.OfAsync(() => new PowerLock(failing).LockAsync());
 
         Assert.Equal(ErrorCodes.Internal, error.Code);
         Assert.Contains("status 4: no screensaver running", error.Detail, StringComparison.Ordinal);
