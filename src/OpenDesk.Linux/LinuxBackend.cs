@@ -38,8 +38,10 @@ public sealed class LinuxBackend : IAsyncDisposable, IDisposable
     public string DisplayName { get; }
 
     /// <summary>
-    /// Raised once, with the display name, when the connection to the X server is lost. Xlib ends the process
-    /// right after this returns, so a host uses it to clean up (remove its admin socket) before that.
+    /// Raised once per process, with the display name, when the connection to the X server is lost (the server
+    /// ended or was killed). The backend cannot recover: from then on its X requests fail without effect, so the
+    /// host stops serving and reports it. Raised on the thread of the failed X request: handlers return quickly and
+    /// do their work elsewhere.
     /// </summary>
     public static event Action<string>? DisplayConnectionLost
     {

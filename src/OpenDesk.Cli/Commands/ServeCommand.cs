@@ -98,10 +98,15 @@ internal static class ServeCommand
                 return Cli.Error(ex.Message);
             }
 
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            string? lostDisplay = null;
             if (OperatingSystem.IsLinux())
             {
-                // Xlib ends the process right after reporting a lost X server: leave no admin socket behind.
-                OpenDesk.Linux.LinuxBackend.DisplayConnectionLost += _ => File.Delete(home.AdminSocketPath);
+                OpenDesk.Linux.LinuxBackend.DisplayConnectionLost += display =>
+                {
+                    lostDisplay = display;
+                    _ = Task.Run(() => StopAfterDisplayLoss(display, stopping));
+                };
             }
 
             await using (server)
@@ -112,21 +117,39 @@ internal static class ServeCommand
                 Console.WriteLine($"opendesk serve listening on {host}:{server.Port}  fp={server.Identity.Fingerprint}{(consoleApproval ? "  approve=console" : "")}");
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, ct);
+                    await Task.Delay(Timeout.Infinite, stopping.Token);
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (lostDisplay is null)
                 {
                     Console.WriteLine();
                     Console.WriteLine("Shutting down.");
                 }
+                catch (OperationCanceledException)
+                {
+                }
             }
 
-            return 0;
+            return lostDisplay is null ? 0 : DisplayLostExit;
         });
         return command;
     }
 
     private const string VirtualDisplaySize = "1920x1080";
+
+    /// <summary>The exit code of a serve whose X server went away.</summary>
+    public const int DisplayLostExit = 3;
+
+    /// <summary>
+    /// The desktop is gone for good: say so at once, stop serving, and if stopping hangs on the dead display, end
+    /// the process anyway so a service manager can restart it.
+    /// </summary>
+    private static async Task StopAfterDisplayLoss(string display, CancellationTokenSource stopping)
+    {
+        Console.Error.WriteLine($"ERROR: lost the connection to the X server {display}; opendesk serve is stopping.");
+        await stopping.CancelAsync();
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        Environment.Exit(DisplayLostExit);
+    }
 
     /// <summary>Announces this server on the LAN; a failure is a warning, never a reason to stop serving.</summary>
     private static async Task<MdnsAdvertiser?> AdvertiseAsync(OpenDeskServer server, OpenDeskHome home, ILogger logger, CancellationToken ct)

@@ -178,7 +178,7 @@ internal sealed class X11Clipboard : IClipboardModule, IDisposable
         {
             if (string.IsNullOrWhiteSpace(entry.MimeType) || entry.MimeType.Contains('\0', StringComparison.Ordinal))
             {
-                throw new ProtocolException(ErrorCodes.InvalidArgument, $"invalid clipboard MIME type '{entry.MimeType}'");
+                throw new ArgumentException($"invalid clipboard MIME type '{entry.MimeType}'");
             }
         }
 
@@ -207,12 +207,20 @@ internal sealed class X11Clipboard : IClipboardModule, IDisposable
         var disposed = new ObjectDisposedException(nameof(X11Clipboard));
         while (_work.TryDequeue(out var item))
         {
-            item();
+            // On a lost server the work would wait on the dead connection; its callers time out instead.
+            if (!XErrorTrap.IsConnectionLost)
+            {
+                item();
+            }
         }
 
         _conversion?.Completion.TrySetException(disposed);
         _pendingOwnership?.Completion.TrySetException(disposed);
-        Xlib.XDestroyWindow(_display, _window);
+        if (!XErrorTrap.IsConnectionLost)
+        {
+            Xlib.XDestroyWindow(_display, _window);
+        }
+
         _connection.Dispose();
         WakeInterop.close(_wakeFd);
         _readGate.Dispose();
@@ -226,7 +234,8 @@ internal sealed class X11Clipboard : IClipboardModule, IDisposable
         Xlib.XEvent ev;
         var fds = stackalloc WakeInterop.PollFd[2];
         var xfd = Xlib.XConnectionNumber(_display);
-        while (!_stopping)
+        // A lost X server leaves its socket readable forever: stop instead of spinning; Dispose fails what is queued.
+        while (!_stopping && !XErrorTrap.IsConnectionLost)
         {
             try
             {
@@ -295,7 +304,7 @@ internal sealed class X11Clipboard : IClipboardModule, IDisposable
 
     private unsafe PendingOwnership BeginOwnership(ClipboardContents contents)
     {
-        _pendingOwnership?.Completion.TrySetException(new ProtocolException(ErrorCodes.Internal, "superseded by a newer clipboard write"));
+        _pendingOwnership?.Completion.TrySetException(new OpenDeskException("superseded by a newer clipboard write"));
         var pending = new PendingOwnership(contents, contents.Entries.Count == 0 ? null : BuildOffers(contents), DateTime.UtcNow + ReplyTimeout);
         _pendingOwnership = pending;
         Xlib.XChangeProperty(_display, _window, _atoms.TimestampProperty, XA_INTEGER, 8, PropModeAppend, null, 0);
@@ -322,7 +331,7 @@ internal sealed class X11Clipboard : IClipboardModule, IDisposable
         Xlib.XSetSelectionOwner(_display, _atoms.Clipboard, _window, time);
         if (Xlib.XGetSelectionOwner(_display, _atoms.Clipboard) != _window)
         {
-            pending.Completion.TrySetException(new ProtocolException(ErrorCodes.Internal,
+            pending.Completion.TrySetException(new OpenDeskException(
                 "could not take the X clipboard: another client claimed it at the same moment; try again"));
             return;
         }
@@ -525,7 +534,7 @@ internal sealed class X11Clipboard : IClipboardModule, IDisposable
         if (incoming.Length + chunk.Data.Length > MaxIncomingBytes)
         {
             _conversion = null;
-            conversion.Completion.TrySetException(new ProtocolException(ErrorCodes.Internal,
+            conversion.Completion.TrySetException(new OpenDeskException(
                 $"the clipboard owner sent more than {MaxIncomingBytes} bytes; refusing to read further"));
             return;
         }
@@ -634,7 +643,7 @@ internal sealed class X11Clipboard : IClipboardModule, IDisposable
         if (_pendingOwnership is { } pending && now >= pending.Deadline)
         {
             _pendingOwnership = null;
-            pending.Completion.TrySetException(new ProtocolException(ErrorCodes.Internal,
+            pending.Completion.TrySetException(new OpenDeskException(
                 $"the X server did not report a timestamp within {ReplyTimeout.TotalSeconds} s, so the clipboard could not be taken"));
         }
 
@@ -679,6 +688,7 @@ internal sealed class X11Clipboard : IClipboardModule, IDisposable
     private Task<T> Invoke<T>(Func<T> action)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
+        _connection.ThrowIfLost();
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         _work.Enqueue(() =>
         {

@@ -37,6 +37,7 @@ internal sealed class XDisplayConnection : IDisposable
                 : $"cannot open X display {name}: is the X server running and are you allowed to use it (xhost/XAUTHORITY)?");
         }
 
+        XErrorTrap.SurviveConnectionLoss(display);
         return new XDisplayConnection(display, name);
     }
 
@@ -46,6 +47,7 @@ internal sealed class XDisplayConnection : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_display == 0, this);
+            ThrowIfLost();
             return action(_display);
         }
     }
@@ -55,7 +57,17 @@ internal sealed class XDisplayConnection : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_display == 0, this);
+            ThrowIfLost();
             action(_display);
+        }
+    }
+
+    /// <summary>Fails a request on a lost X server with the reason, instead of waiting on its dead connection.</summary>
+    public void ThrowIfLost()
+    {
+        if (XErrorTrap.IsConnectionLost)
+        {
+            throw new ObjectDisposedException(null, $"lost the connection to the X server {Name}");
         }
     }
 
@@ -66,7 +78,8 @@ internal sealed class XDisplayConnection : IDisposable
     {
         lock (_gate)
         {
-            if (_display != 0)
+            // Closing a lost connection would wait for the lock Xlib left to the thread that found it gone.
+            if (_display != 0 && !XErrorTrap.IsConnectionLost)
             {
                 Xlib.XCloseDisplay(_display);
                 _display = 0;

@@ -98,6 +98,13 @@ internal static unsafe partial class Xlib
     public static partial nint XSetIOErrorHandler(delegate* unmanaged<nint, int> handler);
 
     [LibraryImport(Library)]
+    public static partial nint XDisplayString(nint display);
+
+    /// <summary>libX11 1.7+: replaces the exit() that follows the I/O error handler, per connection.</summary>
+    [LibraryImport(Library)]
+    public static partial void XSetIOErrorExitHandler(nint display, delegate* unmanaged<nint, nint, void> handler, nint userData);
+
+    [LibraryImport(Library)]
     public static partial int XGetErrorText(nint display, int code, byte* buffer, int length);
 
     [LibraryImport(Library)]
