@@ -13,8 +13,8 @@ namespace OpenDesk.Tests.Linux.Accessibility;
 
 /// <summary>
 /// An accessible desktop of its own: Xvfb with openbox, a private session bus (<c>dbus-daemon</c>), the AT-SPI
-/// bus launcher on it, and <c>gtk3-widget-factory</c> registered on the accessibility bus; then serve's
-/// LinuxComputer for that display behind a real server, with a paired RemoteComputer. Disposal stops every
+/// bus launcher on it, and <c>gtk3-widget-factory</c> registered on the accessibility bus; then the Linux
+/// backend for that display behind a real server, with a paired RemoteComputer. Disposal stops every
 /// process it started (apps, launcher with its bus and registry, the session bus, the X server).
 /// </summary>
 public sealed class AtSpiDesktopFixture : IAsyncLifetime
