@@ -83,12 +83,18 @@ internal sealed class AtSpiConnection : IDisposable
     public Task<AtSpiInterfaces> GetInterfacesAsync(AccessibleRef target) =>
         Call(target, AtSpiNames.Accessible, "GetInterfaces", "as", static (message, _) => ReadInterfaces(message.GetBodyReader().ReadArrayOfString()));
 
-    /// <summary>Name, Description and ChildCount in one Properties.GetAll.</summary>
-    public Task<(string Name, string Description, int ChildCount)> GetAccessiblePropertiesAsync(AccessibleRef target) =>
-        GetAllProperties(target, AtSpiNames.Accessible, static properties => (
-            String(properties, "Name"),
-            String(properties, "Description"),
-            properties.TryGetValue("ChildCount", out var count) && count.Type == VariantValueType.Int32 ? count.GetInt32() : -1));
+    /// <summary>
+    /// Name, Description and ChildCount in three pipelined Properties.Get calls. Never Properties.GetAll: Qt 5's
+    /// bridge crashes the application it runs in when asked for all of an interface's properties.
+    /// </summary>
+    public async Task<(string Name, string Description, int ChildCount)> GetAccessiblePropertiesAsync(AccessibleRef target)
+    {
+        var name = GetProperty(target, AtSpiNames.Accessible, "Name", AsString);
+        var description = GetProperty(target, AtSpiNames.Accessible, "Description", AsString);
+        var childCount = GetProperty(target, AtSpiNames.Accessible, "ChildCount", static value => value.Type == VariantValueType.Int32 ? value.GetInt32() : -1);
+        await Task.WhenAll(name, description, childCount).ConfigureAwait(false);
+        return (name.Result, description.Result, childCount.Result);
+    }
 
     /// <summary>
     /// Everything about one object that the cache would have said, in four pipelined calls. Its children are
@@ -235,9 +241,16 @@ internal sealed class AtSpiConnection : IDisposable
         }
     }
 
-    public Task<ValueRange> GetValueAsync(AccessibleRef target) =>
-        GetAllProperties(target, AtSpiNames.Value, static properties => new ValueRange(
-            Double(properties, "CurrentValue"), Double(properties, "MinimumValue"), Double(properties, "MaximumValue"), Double(properties, "MinimumIncrement")));
+    /// <summary>The Value interface's four properties in pipelined Properties.Get calls (see <see cref="GetAccessiblePropertiesAsync"/>).</summary>
+    public async Task<ValueRange> GetValueAsync(AccessibleRef target)
+    {
+        var current = GetProperty(target, AtSpiNames.Value, "CurrentValue", AsDouble);
+        var minimum = GetProperty(target, AtSpiNames.Value, "MinimumValue", AsDouble);
+        var maximum = GetProperty(target, AtSpiNames.Value, "MaximumValue", AsDouble);
+        var increment = GetProperty(target, AtSpiNames.Value, "MinimumIncrement", AsDouble);
+        await Task.WhenAll(current, minimum, maximum, increment).ConfigureAwait(false);
+        return new ValueRange(current.Result, minimum.Result, maximum.Result, increment.Result);
+    }
 
     public Task<bool> DoActionAsync(AccessibleRef target, int index)
     {
@@ -335,24 +348,6 @@ internal sealed class AtSpiConnection : IDisposable
             {
                 Expect(message, "Properties.Get", "v");
                 return ((Func<VariantValue, T>)state!)(message.GetBodyReader().ReadVariantValue());
-            }, convert);
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-    }
-
-    private Task<T> GetAllProperties<T>(AccessibleRef target, string @interface, Func<Dictionary<string, VariantValue>, T> convert)
-    {
-        var writer = Start(target, AtSpiNames.PropertiesInterface, "GetAll", "s");
-        try
-        {
-            writer.WriteString(@interface);
-            return _connection.CallMethodAsync(writer.CreateMessage(), static (message, state) =>
-            {
-                Expect(message, "Properties.GetAll", "a{sv}");
-                return ((Func<Dictionary<string, VariantValue>, T>)state!)(message.GetBodyReader().ReadDictionaryOfStringToVariantValue());
             }, convert);
         }
         finally
@@ -464,9 +459,7 @@ internal sealed class AtSpiConnection : IDisposable
         }
     }
 
-    private static string String(Dictionary<string, VariantValue> properties, string key) =>
-        properties.TryGetValue(key, out var value) && value.Type == VariantValueType.String ? value.GetString() : "";
+    private static string AsString(VariantValue value) => value.Type == VariantValueType.String ? value.GetString() : "";
 
-    private static double Double(Dictionary<string, VariantValue> properties, string key) =>
-        properties.TryGetValue(key, out var value) && value.Type == VariantValueType.Double ? value.GetDouble() : double.NaN;
+    private static double AsDouble(VariantValue value) => value.Type == VariantValueType.Double ? value.GetDouble() : double.NaN;
 }
