@@ -3,7 +3,7 @@
 
 packages_for() {
   case "$1" in
-    test) echo "clang zlib1g-dev python3 util-linux passwd procps iproute2 xvfb openbox xterm x11-utils x11-xserver-utils xdotool wmctrl xclip libturbojpeg0 dbus dbus-x11 at-spi2-core libatk-adaptor gtk-3-examples python3-pyatspi" ;;
+    test) echo "clang zlib1g-dev python3 util-linux passwd procps iproute2 xvfb openbox xterm x11-utils x11-xserver-utils xdotool wmctrl xclip libturbojpeg0 dbus dbus-x11 at-spi2-core libatk-adaptor gtk-3-examples qt5ct python3-pyatspi" ;;
     demo) echo "util-linux xvfb openbox xterm x11-utils libturbojpeg0 dbus at-spi2-core libatk-adaptor" ;;
     bench) echo "util-linux xvfb openbox xterm x11-utils x11-xserver-utils xdotool libturbojpeg0 scrot x11vnc vncsnapshot dbus dbus-x11 at-spi2-core libatk-adaptor gtk-3-examples python3-pyatspi" ;;
     fuzz) echo "afl++" ;;

@@ -210,6 +210,10 @@ public sealed class VirtualDisplay : IAsyncDisposable
                 _ = launcher.StandardOutput.ReadToEndAsync(CancellationToken.None);
                 _ = launcher.StandardError.ReadToEndAsync(CancellationToken.None);
                 await WaitForAccessibilityBusAsync(launcher, cancellationToken).ConfigureAwait(false);
+
+                // GTK registers with any accessibility bus it finds; Qt only once the bus reports a screen reader or
+                // is told to always register, and on this desktop the controller is the screen reader.
+                Environment.SetEnvironmentVariable("QT_LINUX_ACCESSIBILITY_ALWAYS_ON", "1");
             }
 
             return new SessionBus(daemon, address, launcher);
