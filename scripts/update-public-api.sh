@@ -5,7 +5,7 @@
 # entry removed from it is a breaking change the build keeps reporting (RS0017) until someone decides.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-libraries=(OpenDesk OpenDesk.Server OpenDesk.Linux OpenDesk.Imaging)
+libraries=(OpenDesk OpenDesk.Server OpenDesk.Linux OpenDesk.Imaging OpenDesk.Mcp)
 
 for library in "${libraries[@]}"; do
   dir="$root/src/$library"
