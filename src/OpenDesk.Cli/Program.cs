@@ -18,4 +18,5 @@ root.Subcommands.Add(ServiceCommands.CreateInstall());
 root.Subcommands.Add(ServiceCommands.CreateUninstall());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(DiscoverCommand.Create());
+root.Subcommands.Add(McpCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using OpenDesk.Computer;
 using SkiaSharp;
 
@@ -31,13 +30,13 @@ internal static class ScreenImaging
     // ~10 ms and a few hundred kilobytes.
     private static readonly SKPngEncoderOptions PngOptions = new(SKPngEncoderFilterFlags.None, 4);
 
-    private static readonly SKSamplingOptions Halving = new(SKFilterMode.Linear, SKMipmapMode.None);
-
-    private static readonly SKSamplingOptions Final = new(SKCubicResampler.Mitchell);
+    // Between 2:1 and 1:1 bilinear reads every source pixel and is ~6× faster than a cubic filter (1080p to 1280 px:
+    // ~5 ms against ~35 ms); halving steps keep each step within that range.
+    private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.None);
 
     /// <summary>The pixels of <paramref name="pixmap"/>, whatever its format.</summary>
     /// <exception cref="OpenDeskException">The data is not an image of its stated format and size.</exception>
-    public static SKBitmap Decode(Pixmap pixmap)
+    public static SKImage Decode(Pixmap pixmap)
     {
         switch (pixmap.Format)
         {
@@ -49,20 +48,16 @@ internal static class ScreenImaging
                     throw new OpenDeskException($"the desk sent {pixmap.Data.Length} bytes of {pixmap.Format} for a {pixmap.Width}x{pixmap.Height} image");
                 }
 
-                var bitmap = new SKBitmap(new SKImageInfo(pixmap.Width, pixmap.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-                if (channels == 4)
-                {
-                    Marshal.Copy(pixmap.Data, 0, bitmap.GetPixels(), pixmap.Data.Length);
-                }
-                else
-                {
-                    ExpandRgb(pixmap.Data, bitmap);
-                }
-
-                return bitmap;
+                // Drawn as they are: scaling into the platform's order converts on the way, cheaper than a swizzle first.
+                var rgba = channels == 4 ? pixmap.Data : ExpandRgb(pixmap.Data);
+                return SKImage.FromPixelCopy(new SKImageInfo(pixmap.Width, pixmap.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba, pixmap.Width * 4)
+                    ?? throw new OpenDeskException($"cannot read a {pixmap.Width}x{pixmap.Height} {pixmap.Format} capture");
             default:
-                return SKBitmap.Decode(pixmap.Data)
-                    ?? throw new OpenDeskException($"the desk's screenshot ({pixmap.Format}, {pixmap.Data.Length} bytes) could not be decoded");
+                using (var data = SKData.CreateCopy(pixmap.Data))
+                {
+                    return SKImage.FromEncodedData(data)?.ToRasterImage(ensurePixelData: true)
+                        ?? throw new OpenDeskException($"the desk's screenshot ({pixmap.Format}, {pixmap.Data.Length} bytes) could not be decoded");
+                }
         }
     }
 
@@ -71,7 +66,7 @@ internal static class ScreenImaging
     /// <paramref name="width"/> × <paramref name="height"/> and encodes it. A PNG over the byte budget becomes a JPEG,
     /// and a JPEG still over it loses quality, then size; the result says what it became.
     /// </summary>
-    public static EncodedImage Render(SKBitmap source, SKRectI crop, int width, int height, string format, int quality)
+    public static EncodedImage Render(SKImage source, SKRectI crop, int width, int height, string format, int quality)
     {
         using var scaled = Scale(source, crop, width, height);
         var current = scaled;
@@ -88,7 +83,7 @@ internal static class ScreenImaging
                 else
                 {
                     // Quality alone did not do it (a busy photo at full size): shrink by a quarter and try again.
-                    var smaller = Scale(current, new SKRectI(0, 0, current.Width, current.Height), Math.Max(1, current.Width * 3 / 4), Math.Max(1, current.Height * 3 / 4));
+                    var smaller = Scale(current, Math.Max(1, current.Width * 3 / 4), Math.Max(1, current.Height * 3 / 4));
                     if (!ReferenceEquals(current, scaled))
                     {
                         current.Dispose();
@@ -114,36 +109,52 @@ internal static class ScreenImaging
 
     /// <summary>
     /// Halves while the image is at least twice the target (an exact 2:1 linear step averages each 2×2 block, so
-    /// no pixel is skipped), then one cubic step to the target: small text stays legible.
+    /// no pixel is skipped), then one linear step to the target: small text stays legible.
     /// </summary>
-    private static SKBitmap Scale(SKBitmap source, SKRectI crop, int width, int height)
+    private static SKBitmap Scale(SKImage source, SKRectI crop, int width, int height)
     {
-        var image = SKImage.FromBitmap(source);
         var area = SKRect.Create(crop.Left, crop.Top, crop.Width, crop.Height);
+        SKBitmap? step = null;
+        var image = source;
         try
         {
             while (area.Width >= 2 * width && area.Height >= 2 * height)
             {
-                var half = Draw(image, area, (int)(area.Width / 2), (int)(area.Height / 2), Halving);
-                image.Dispose();
-                image = SKImage.FromBitmap(half);
-                half.Dispose();
-                area = SKRect.Create(0, 0, image.Width, image.Height);
+                var half = Draw(image, area, (int)(area.Width / 2), (int)(area.Height / 2));
+                Release(image, source, step);
+                step = half;
+                image = SKImage.FromPixels(half.PeekPixels());
+                area = SKRect.Create(0, 0, half.Width, half.Height);
             }
 
-            return Draw(image, area, width, height, Final);
+            return Draw(image, area, width, height);
         }
         finally
         {
-            image.Dispose();
+            Release(image, source, step);
         }
     }
 
-    private static SKBitmap Draw(SKImage image, SKRect area, int width, int height, SKSamplingOptions sampling)
+    private static SKBitmap Scale(SKBitmap source, int width, int height)
     {
-        var target = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using var image = SKImage.FromPixels(source.PeekPixels());
+        return Scale(image, new SKRectI(0, 0, source.Width, source.Height), width, height);
+    }
+
+    private static void Release(SKImage image, SKImage source, SKBitmap? step)
+    {
+        if (!ReferenceEquals(image, source))
+        {
+            image.Dispose();
+            step?.Dispose();
+        }
+    }
+
+    private static SKBitmap Draw(SKImage image, SKRect area, int width, int height)
+    {
+        var target = new SKBitmap(Info(width, height));
         using var canvas = new SKCanvas(target);
-        canvas.DrawImage(image, area, new SKRect(0, 0, width, height), sampling);
+        canvas.DrawImage(image, area, new SKRect(0, 0, width, height), Sampling);
         return target;
     }
 
@@ -159,7 +170,10 @@ internal static class ScreenImaging
         return data?.ToArray() ?? throw new OpenDeskException($"could not encode a {bitmap.Width}x{bitmap.Height} {format} image");
     }
 
-    private static void ExpandRgb(byte[] rgb, SKBitmap bitmap)
+    /// <summary>Opaque pixels in the platform's byte order (BGRA on x86 and ARM), the one Skia draws fastest.</summary>
+    private static SKImageInfo Info(int width, int height) => new(width, height, SKImageInfo.PlatformColorType, SKAlphaType.Opaque);
+
+    private static byte[] ExpandRgb(byte[] rgb)
     {
         var rgba = new byte[rgb.Length / 3 * 4];
         for (int source = 0, target = 0; source < rgb.Length; source += 3, target += 4)
@@ -170,6 +184,6 @@ internal static class ScreenImaging
             rgba[target + 3] = 255;
         }
 
-        Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        return rgba;
     }
 }

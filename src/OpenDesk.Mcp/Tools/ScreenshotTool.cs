@@ -96,7 +96,7 @@ internal static class ScreenshotTool
         var display = await DisplayAsync(call, request.DisplayId).ConfigureAwait(false);
         var area = request.Area is { } wanted ? Clip(wanted, display.Bounds, call) : display.Bounds;
 
-        SKBitmap bitmap;
+        SKImage bitmap;
         SKRectI crop;
         double density;
         IReadOnlyList<Mark> marks = [];
@@ -182,7 +182,7 @@ internal static class ScreenshotTool
         return new Rect(Math.Floor(left), Math.Floor(top), Math.Ceiling(right) - Math.Floor(left), Math.Ceiling(bottom) - Math.Floor(top));
     }
 
-    private static SKRectI PixelRect(Rect area, Rect screen, double density, SKBitmap bitmap)
+    private static SKRectI PixelRect(Rect area, Rect screen, double density, SKImage bitmap)
     {
         var left = (int)Math.Floor((area.X - screen.X) * density);
         var top = (int)Math.Floor((area.Y - screen.Y) * density);
