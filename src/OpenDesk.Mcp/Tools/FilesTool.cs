@@ -40,7 +40,7 @@ internal static class FilesTool
         Title = "Files",
         Description = "Read, list and change files on the desk. Text files come back as text, others as base64.",
         Methods = [.. FileActions.Select(a => a.Method)],
-        Parameters = [Common.Actions(FileActions), FilePath, Destination, Text, Base64, Parents, MaxBytes, Common.Peer],
+        Parameters = [Common.Actions(FileActions), FilePath, Destination, Text, Base64, Parents, MaxBytes, .. Common.ActionTail],
         OnDesk = true,
         RunAsync = RunAsync,
     };
