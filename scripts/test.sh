@@ -22,10 +22,10 @@ results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
 if $fast; then
-  # Everything but the X11 backend (Linux/), the tests that run the real command (EndToEnd/, and the mDNS test
+  # Everything but the X11 backend (Linux/), the tests that run the real command (EndToEnd/, Mcp/EndToEnd/, and the mDNS test
   # that starts serve processes in network namespaces).
   dotnet test "$root/tests/OpenDesk.Tests" -c Release --nologo \
-    --filter "FullyQualifiedName!~OpenDesk.Tests.Linux.&FullyQualifiedName!~OpenDesk.Tests.EndToEnd.&FullyQualifiedName!~OpenDesk.Tests.Discovery.MdnsCliNamespaceTests." \
+    --filter "FullyQualifiedName!~OpenDesk.Tests.Linux.&FullyQualifiedName!~OpenDesk.Tests.EndToEnd.&FullyQualifiedName!~OpenDesk.Tests.Mcp.EndToEnd.&FullyQualifiedName!~OpenDesk.Tests.Discovery.MdnsCliNamespaceTests." \
     --results-directory "$results" --logger "trx" --logger "console;verbosity=minimal" || status=$?
 else
   # The end-to-end tests run the real command through the launcher: build it once up front, not inside a test.
