@@ -68,6 +68,30 @@ internal static class Common
         return point;
     }
 
+    /// <summary>
+    /// Text from the desk (a name, a value, a title) in double quotes on one line, so every listed element stays one
+    /// line an agent can read and a program can parse: quotes, backslashes and line breaks are escaped, long text cut.
+    /// </summary>
+    public static string Quoted(string text, int maxLength = 200)
+    {
+        var shown = text.Length <= maxLength ? text : text[..(maxLength - 1)] + "…";
+        var quoted = new System.Text.StringBuilder(shown.Length + 2).Append('"');
+        foreach (var c in shown)
+        {
+            _ = c switch
+            {
+                '"' => quoted.Append("\\\""),
+                '\\' => quoted.Append("\\\\"),
+                '\n' => quoted.Append("\\n"),
+                '\r' => quoted.Append("\\r"),
+                '\t' => quoted.Append("\\t"),
+                _ => quoted.Append(c),
+            };
+        }
+
+        return quoted.Append('"').ToString();
+    }
+
     public static string Number(double value) => Math.Round(value, 2).ToString(CultureInfo.InvariantCulture);
 
     public static string Point(Point point) => $"({Number(point.X)}, {Number(point.Y)})";

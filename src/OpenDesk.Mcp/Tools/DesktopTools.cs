@@ -146,7 +146,7 @@ internal static class DesktopTools
 
     private static string Describe(Window window)
     {
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{window.Id}: \"{window.Title}\" {window.AppName}");
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{window.Id}: {Common.Quoted(window.Title)} {window.AppName}");
         if (window.Bounds is { } bounds)
         {
             text.Append(' ').Append(Common.Rect(bounds));

@@ -147,7 +147,7 @@ internal static class MouseTool
 
             var mark = marks.FirstOrDefault(m => m.Number == number)
                 ?? throw new ToolFailure($"The last marked screenshot of {call.Where} has marks 1–{marks.Count}, not {number}.");
-            return (mark.Center, $" (mark {number}: {mark.Role} \"{mark.Name}\")");
+            return (mark.Center, $" (mark {number}: {mark.Role} {Common.Quoted(mark.Name, 80)})");
         }
 
         if (args.Number(X.Name) is not { } x || args.Number(Y.Name) is not { } y)

@@ -283,13 +283,11 @@ internal static class ScreenshotTool
         foreach (var mark in shown)
         {
             var centre = frame.ToImage(mark.Center);
-            text.Append(CultureInfo.InvariantCulture, $"\n{mark.Number}: {mark.Role} \"{mark.Name}\" at ({Math.Round(centre.X)}, {Math.Round(centre.Y)})");
+            text.Append(CultureInfo.InvariantCulture, $"\n{mark.Number}: {mark.Role} {Common.Quoted(mark.Name, 80)} at ({Math.Round(centre.X)}, {Math.Round(centre.Y)})");
             if (mark.Element.Value is { Length: > 0 } value)
             {
-                text.Append(CultureInfo.InvariantCulture, $" value \"{Shorten(value, 40)}\"");
+                text.Append(CultureInfo.InvariantCulture, $" value {Common.Quoted(value, 40)}");
             }
         }
     }
-
-    private static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 }

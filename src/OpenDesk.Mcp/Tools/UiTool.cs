@@ -103,7 +103,7 @@ internal static class UiTool
         }
 
         await call.On(Methods.UIAction).UIActionAsync(element with { Children = [] }, action, args.String(App.Name), call.CancellationToken).ConfigureAwait(false);
-        var what = action == "set_value" ? $"Set the value of {Summary(element)} to \"{element.Value}\"" : $"Invoked {action} on {Summary(element)}";
+        var what = action == "set_value" ? $"Set the value of {Summary(element)} to {Common.Quoted(element.Value ?? "")}" : $"Invoked {action} on {Summary(element)}";
         return ToolOutput.Text($"{what} on {(desk.IsLocal ? "this machine" : $"desk '{desk.Name}'")}.");
     }
 
@@ -207,14 +207,14 @@ internal static class UiTool
     private static string Criteria(ToolArguments args) =>
         string.Join(" and ", new[] { args.String(Role.Name) is { } r ? $"role '{r}'" : null, args.String(Name.Name) is { } n ? $"name '{n}'" : null }.OfType<string>());
 
-    private static string Summary(UIElement element) => element.Name.Length > 0 ? $"{element.Role} \"{element.Name}\"" : element.Role;
+    private static string Summary(UIElement element) => element.Name.Length > 0 ? $"{element.Role} {Common.Quoted(element.Name, 80)}" : element.Role;
 
     private static string Describe(UIElement element)
     {
         var text = new StringBuilder(Summary(element));
         if (element.Value is { Length: > 0 } value)
         {
-            text.Append(" value=\"").Append(value.Length > 60 ? value[..59] + "…" : value).Append('"');
+            text.Append(" value=").Append(Common.Quoted(value, 60));
         }
 
         if (element.Focused)
