@@ -100,7 +100,8 @@ internal static class McpCommand
         {
             var target = McpClient.All.Single(c => c.Id == parse.GetValue(client));
             var home = parse.GetValue(Cli.Home) is null ? null : Cli.HomeOf(parse).Path;
-            return Run(target, parse.GetValue(scope)!, install, SelfProgram.Current(), home, ServiceCommands.RunProcess, FindOnPath("claude"), Console.Out);
+            var places = new McpConfigPlaces(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), Directory.GetCurrentDirectory());
+            return Run(target, parse.GetValue(scope)!, install, places, SelfProgram.Current(), home, ServiceCommands.RunProcess, FindOnPath("claude"), Console.Out);
         });
         return command;
     }
@@ -109,10 +110,9 @@ internal static class McpCommand
     /// Installs or removes the entry. For Claude Code, its own <c>claude mcp</c> command does it when it is on PATH
     /// (it knows where its configuration lives); otherwise the JSON file is edited directly.
     /// </summary>
-    internal static int Run(McpClient client, string scope, bool install, IReadOnlyList<string> program, string? home, CommandRunner run, string? claude, TextWriter output)
+    internal static int Run(McpClient client, string scope, bool install, McpConfigPlaces places, IReadOnlyList<string> program, string? home, CommandRunner run, string? claude, TextWriter output)
     {
-        var userHome = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (client.ConfigPath(scope, userHome, Directory.GetCurrentDirectory()) is not { } path)
+        if (client.ConfigPath(scope, places.UserHome, places.WorkingDirectory) is not { } path)
         {
             return Cli.Error($"{client.Name} has no {scope} scope; use --scope user");
         }
