@@ -13,6 +13,8 @@ internal sealed class LatencySample
 
     public double P50 => _milliseconds.Count == 0 ? double.NaN : Stats.Percentile(_milliseconds, 50);
 
+    public double P90 => _milliseconds.Count == 0 ? double.NaN : Stats.Percentile(_milliseconds, 90);
+
     public double P99 => _milliseconds.Count == 0 ? double.NaN : Stats.Percentile(_milliseconds, 99);
 
     public void Add(double milliseconds) => _milliseconds.Add(milliseconds);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using OpenDesk.Bench;
 
-// Usage: OpenDesk.Bench [protocol|sessions|desktop|a11y|attack|all] [--quick]
+// Usage: OpenDesk.Bench [protocol|sessions|desktop|a11y|mcp|attack|all] [--quick]
 // The attack suite runs this executable again in two helper modes of its own.
 if (args.FirstOrDefault() == "attack-flood")
 {
@@ -48,6 +48,18 @@ if (suite is "a11y" or "all")
     else
     {
         await AccessibilityBenchmark.RunAsync(quick);
+    }
+}
+
+if (suite is "mcp" or "all")
+{
+    if (!OperatingSystem.IsLinux())
+    {
+        Console.WriteLine("mcp benchmark skipped: it needs Linux with Xvfb");
+    }
+    else
+    {
+        await McpBenchmark.RunAsync(quick);
     }
 }
 

@@ -43,7 +43,8 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts serve and waits (at most 120 s: a first start builds nothing but may start Xvfb) until it listens.</summary>
-    public static async Task<ServeProcess> StartAsync(string home, int? fileDescriptorLimit, CancellationToken cancellationToken)
+    /// <param name="virtualDisplay">Start a display of its own; false: serve the display of this process's DISPLAY.</param>
+    public static async Task<ServeProcess> StartAsync(string home, int? fileDescriptorLimit, CancellationToken cancellationToken, bool virtualDisplay = true)
     {
         var info = new ProcessStartInfo("env")
         {
@@ -63,7 +64,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         }
 
         info.ArgumentList.Add(RepositoryLauncher.Path);
-        foreach (var arg in new[] { "serve", "--home", home, "--host", "127.0.0.1", "--port", "0", "--virtual-display", "--no-mdns" })
+        foreach (var arg in new[] { "serve", "--home", home, "--host", "127.0.0.1", "--port", "0", virtualDisplay ? "--virtual-display" : "", "--no-mdns" }.Where(a => a.Length > 0))
         {
             info.ArgumentList.Add(arg);
         }

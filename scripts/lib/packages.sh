@@ -1,5 +1,5 @@
 # Installs the Debian packages a job needs, once per machine; sourced by the scripts in scripts/.
-# Usage: ensure_packages test|demo|bench|fuzz
+# Usage: ensure_packages test|demo|bench|fuzz|node
 
 packages_for() {
   case "$1" in
@@ -7,6 +7,7 @@ packages_for() {
     demo) echo "util-linux xvfb openbox xterm x11-utils libturbojpeg0 dbus at-spi2-core libatk-adaptor" ;;
     bench) echo "util-linux xvfb openbox xterm x11-utils x11-xserver-utils xdotool libturbojpeg0 scrot x11vnc vncsnapshot dbus dbus-x11 at-spi2-core libatk-adaptor gtk-3-examples python3-pyatspi" ;;
     fuzz) echo "afl++" ;;
+    node) echo "nodejs npm" ;;
   esac
 }
 
