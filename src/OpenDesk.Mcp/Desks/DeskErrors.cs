@@ -25,8 +25,9 @@ internal static class DeskErrors
         var where = desk.IsLocal ? "this machine" : $"desk '{desk.Name}'";
         var action = Methods.Find(method) is { Class: MethodClass.Action };
 
-        // A local backend throws BCL exceptions; read them as the server would put them on the wire (spec §14.2).
-        if (ex is not OpenDeskException)
+        // This machine's backend throws BCL and opendesk exceptions: read them through the mapping serve answers
+        // with (spec §14.2), so an agent gets the same text for the same failure here as from a desk.
+        if (desk.IsLocal)
         {
             ex = ErrorMapping.ToException(ErrorMapping.ToErrorInfo(ex));
         }
@@ -49,7 +50,7 @@ internal static class DeskErrors
                 "take a screenshot to check before repeating it.",
             ConnectionClosedException or ProtocolException { Code: ErrorCodes.Protocol } =>
                 $"Lost the connection to {where} ({ex.Message}) and it did not come back within 30 s. Check that `opendesk serve` still runs there, then call again.",
-            ProtocolException protocol => $"{method} failed on {where}: {protocol.Message}",
+            ProtocolException protocol => $"{method} failed on {where} ({protocol.Code}): {protocol.Detail}",
             OpenDeskException => $"{method} failed on {where}: {ex.Message}",
             _ => $"{method} failed on {where}: {ex.GetType().Name}: {ex.Message}",
         };
