@@ -29,7 +29,7 @@ internal static class DesktopBenchmark
         {
             for (var i = 0; i < 3; i++)
             {
-                helpers.Add(Start("xterm", "-geometry", $"100x30+{100 + i * 300}+{80 + i * 150}", "-e", "sh", "-c", "ls -la /usr/bin | head -200; sleep 600"));
+                helpers.Add(HelperProcess.Start("xterm", "-geometry", $"100x30+{100 + i * 300}+{80 + i * 150}", "-e", "sh", "-c", "ls -la /usr/bin | head -200; sleep 600"));
             }
 
             await Task.Delay(1500);
@@ -72,7 +72,7 @@ internal static class DesktopBenchmark
         {
             foreach (var helper in helpers)
             {
-                Stop(helper);
+                HelperProcess.Stop(helper);
             }
 
             Directory.Delete(root, recursive: true);
@@ -125,7 +125,7 @@ internal static class DesktopBenchmark
         }
 
         var port = FreePort();
-        var vnc = Start("x11vnc", "-display", displayName, "-rfbport", port.ToString(CultureInfo.InvariantCulture), "-localhost", "-nopw", "-forever", "-shared", "-quiet");
+        var vnc = HelperProcess.Start("x11vnc", "-display", displayName, "-rfbport", port.ToString(CultureInfo.InvariantCulture), "-localhost", "-nopw", "-forever", "-shared", "-quiet");
         try
         {
             await Task.Delay(1500);
@@ -134,7 +134,7 @@ internal static class DesktopBenchmark
         }
         finally
         {
-            Stop(vnc);
+            HelperProcess.Stop(vnc);
         }
     }
 
@@ -156,37 +156,12 @@ internal static class DesktopBenchmark
 
     private static async Task RunAsync(string program, params string[] args)
     {
-        using var process = Start(program, args);
+        using var process = HelperProcess.Start(program, args);
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{program} exited with {process.ExitCode}");
         }
-    }
-
-    private static Process Start(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
-    }
-
-    private static void Stop(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(3000);
-        }
-
-        process.Dispose();
     }
 
     private static int FreePort()

@@ -47,8 +47,8 @@ internal static class McpBenchmark
         try
         {
             // Something to photograph, and a terminal that swallows what is typed into it.
-            helpers.Add(Start("xterm", "-geometry", "120x40+960+60", "-e", "sh", "-c", "ls -la /usr/bin | head -300; sleep 3600"));
-            helpers.Add(Start("xterm", "-geometry", "100x30+60+300", "-e", "sh", "-c", "ls -la /usr/lib | head -100; exec cat > /dev/null"));
+            helpers.Add(HelperProcess.Start("xterm", "-geometry", "120x40+960+60", "-e", "sh", "-c", "ls -la /usr/bin | head -300; sleep 3600"));
+            helpers.Add(HelperProcess.Start("xterm", "-geometry", "100x30+60+300", "-e", "sh", "-c", "ls -la /usr/lib | head -100; exec cat > /dev/null"));
             await Task.Delay(1500);
 
             servers.Add(await Server.StartAsync("opendesk mcp, local", RepositoryLauncher.Path, ["mcp", "--home", Path.Combine(root, "alone")], null, Ours));
@@ -152,12 +152,7 @@ internal static class McpBenchmark
 
             foreach (var helper in helpers)
             {
-                if (!helper.HasExited)
-                {
-                    helper.Kill(entireProcessTree: true);
-                }
-
-                helper.Dispose();
+                HelperProcess.Stop(helper);
             }
 
             Directory.Delete(root, recursive: true);
@@ -190,20 +185,6 @@ internal static class McpBenchmark
 
     private static string Ratio(LatencySample ours, LatencySample theirs) =>
         $"{(ours.P50 / theirs.P50).ToString("0.000", CultureInfo.InvariantCulture)}x";
-
-    private static Process Start(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
-    }
 
     /// <summary>One MCP server under test, started over stdio by the SDK's client, and the size of its last screenshot.</summary>
     private sealed class Server : IAsyncDisposable

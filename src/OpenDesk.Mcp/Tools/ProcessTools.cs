@@ -16,14 +16,7 @@ internal static class ProcessTools
         Title = "Shell command",
         Description = "Run a command line through the desk's shell and return its exit code, standard output and standard error.",
         Methods = [Methods.ProcessShell],
-        Parameters =
-        [
-            ToolParameter.FromMethod(Methods.ProcessShell, "command") with { Required = true },
-            ToolParameter.FromMethod(Methods.ProcessShell, "timeout"),
-            ToolParameter.FromMethod(Methods.ProcessShell, "cwd"),
-            ToolParameter.FromMethod(Methods.ProcessShell, "env"),
-            .. Common.ActionTail,
-        ],
+        Parameters = [ToolParameter.FromMethod(Methods.ProcessShell, "command") with { Required = true }, .. Surroundings(Methods.ProcessShell), .. Common.ActionTail],
         OnDesk = true,
         RunAsync = async call =>
         {
@@ -43,9 +36,7 @@ internal static class ProcessTools
         Parameters =
         [
             ToolParameter.FromMethod(Methods.ProcessExec, "argv") with { Required = true },
-            ToolParameter.FromMethod(Methods.ProcessExec, "timeout"),
-            ToolParameter.FromMethod(Methods.ProcessExec, "cwd"),
-            ToolParameter.FromMethod(Methods.ProcessExec, "env"),
+            .. Surroundings(Methods.ProcessExec),
             ToolParameter.FromMethod(Methods.ProcessExec, "stdin", description: "Text written to the program's standard input, which is then closed."),
             .. Common.ActionTail,
         ],
@@ -92,4 +83,8 @@ internal static class ProcessTools
             text.Append(CultureInfo.InvariantCulture, $"\n{name}:\n").Append(decoded);
         }
     }
+
+    /// <summary>What both shell and exec take from their rows: the time limit, the working directory and the environment.</summary>
+    private static ToolParameter[] Surroundings(string method) =>
+        [ToolParameter.FromMethod(method, "timeout"), ToolParameter.FromMethod(method, "cwd"), ToolParameter.FromMethod(method, "env")];
 }
