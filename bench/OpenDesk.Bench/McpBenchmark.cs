@@ -261,10 +261,10 @@ internal static class McpBenchmark
             _scale = bitmap.Width / 1920.0;
             if (FirstImage is null)
             {
-                // An image whose every pixel is transparent shows nothing of the screen, whatever its timing.
-                var visible = bitmap.Pixels.Count(p => p.Alpha > 0 && p != SkiaSharp.SKColors.Red);
-                FirstImage = $"{bitmap.Width}x{bitmap.Height} {image.MimeType}, {bytes.Length / 1024.0:0.#} KB" +
-                    (visible == 0 ? ", every pixel transparent (it shows nothing of the screen)" : "");
+                // Transparent pixels show nothing of the screen, whatever the timing: say how much of the image they are.
+                var transparent = bitmap.Pixels.Count(p => p.Alpha == 0) / (double)(bitmap.Width * bitmap.Height);
+                FirstImage = string.Create(CultureInfo.InvariantCulture, $"{bitmap.Width}x{bitmap.Height} {image.MimeType}, {bytes.Length / 1024.0:0.#} KB") +
+                    (transparent > 0 ? string.Create(CultureInfo.InvariantCulture, $", {transparent:P1} of its pixels transparent") : "");
             }
         }
     }
