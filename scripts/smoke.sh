@@ -73,6 +73,45 @@ check_help() {
   fi
 }
 
+# Drives `$@ mcp` over stdio as an MCP client does: initialize, tools/list, then opendesk_peers, which must list
+# the home's peer. Trimming that broke the SDK's JSON would show here, not in the build.
+check_mcp() {
+  local name="$1"
+  shift
+  if DISPLAY= python3 - "$home" "$@" >"$work/mcp.log" 2>&1 <<'PY'
+import json, subprocess, sys
+home, command = sys.argv[1], sys.argv[2:]
+server = subprocess.Popen([*command, "mcp", "--home", home], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+def send(message):
+    server.stdin.write(json.dumps(message) + "\n")
+    server.stdin.flush()
+def answer(id):
+    for line in server.stdout:
+        message = json.loads(line)
+        if message.get("id") == id:
+            assert "error" not in message, message
+            return message["result"]
+    raise AssertionError(f"no answer to request {id}")
+send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "smoke", "version": "1"}}})
+assert answer(1)["serverInfo"]["name"] == "opendesk"
+send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+send({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
+tools = {tool["name"]: tool for tool in answer(2)["tools"]}
+assert tools["screenshot"]["inputSchema"]["properties"]["max_size"]["default"] == 1280, tools["screenshot"]
+assert tools["shell"]["annotations"]["destructiveHint"] is True, tools["shell"]
+send({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "opendesk_peers", "arguments": {}}})
+text = answer(3)["content"][0]["text"]
+assert "smoke-office" in text, text
+server.stdin.close()
+server.wait(timeout=30)
+PY
+  then
+    pass "$name"
+  else
+    fail "$name" "$(tail -c 500 "$work/mcp.log")"
+  fi
+}
+
 if [ "$what" != "--tool" ]; then
   # Published under .build (ignored by git) so a second run reuses what it can of the first.
   aot="$root/.build/aot"
@@ -82,6 +121,7 @@ if [ "$what" != "--tool" ]; then
     pass "native AOT publish of the CLI ($((SECONDS - started)) s)"
     check_help "native CLI --help" "$aot/OpenDesk.Cli"
     check_peers_json "native CLI peers --json" "$aot/OpenDesk.Cli"
+    check_mcp "native CLI mcp over stdio: tools/list and opendesk_peers" "$aot/OpenDesk.Cli"
   else
     fail "native AOT publish of the CLI" "$(grep -E 'error|warning' "$work/publish.log" | sort -u | head -n 20)"
   fi
@@ -101,15 +141,16 @@ if [ "$what" != "--aot" ]; then
 </configuration>
 XML
   if ! "$root/scripts/pack.sh" "$packages" >"$work/pack.log" 2>&1; then
-    fail "dotnet pack of the four packages" "$(grep -E 'error|warning' "$work/pack.log" | sort -u | head -n 20)"
+    fail "dotnet pack of the libraries and the tool" "$(grep -E 'error|warning' "$work/pack.log" | sort -u | head -n 20)"
   elif ! dotnet tool install --tool-path "$tools" --configfile "$work/nuget.config" OpenDesk.Cli >"$work/install.log" 2>&1; then
-    pass "dotnet pack of the four packages"
+    pass "dotnet pack of the libraries and the tool"
     fail "dotnet tool install OpenDesk.Cli" "$(cat "$work/install.log")"
   else
-    pass "dotnet pack of the four packages"
+    pass "dotnet pack of the libraries and the tool"
     pass "dotnet tool install OpenDesk.Cli"
     check_help "installed tool: opendesk --help" "$tools/opendesk"
     check_peers_json "installed tool: opendesk peers --json" "$tools/opendesk"
+    check_mcp "installed tool: opendesk mcp over stdio" "$tools/opendesk"
     # install-service must point the service at the tool's shim, even with a checkout's launcher in the environment.
     if OPENDESK_LAUNCHER="$root/opendesk" XDG_CONFIG_HOME="$work/config" "$tools/opendesk" install-service --no-start --home "$home" >"$work/service.log" 2>&1 \
         && grep -qxF "ExecStart=$tools/opendesk serve --port 8423 --home $home" "$work/config/systemd/user/opendesk.service"; then
