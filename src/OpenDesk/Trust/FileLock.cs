@@ -37,7 +37,8 @@ internal sealed class FileLock : IDisposable
             {
                 return new FileLock(new FileStream(path, options));
             }
-            catch (IOException e) when (e is not (DirectoryNotFoundException or PathTooLongException))
+            // A file that cannot even be created (a missing directory, a file system like /proc) is no contention.
+            catch (IOException e) when (e is not (DirectoryNotFoundException or FileNotFoundException or PathTooLongException))
             {
                 // A sharing violation: someone else holds it. The error code for that differs per OS, so every
                 // other IOException is retried too, and the last one is reported if the wait runs out.
