@@ -282,7 +282,21 @@ public sealed class OpenDeskServer : IAsyncDisposable
 
         if (window is not null)
         {
-            var stored = _trust.Add(keys.PeerStaticPublic, "", PeerRole.Controller);
+            TrustedPeer stored;
+            try
+            {
+                stored = _trust.Add(keys.PeerStaticPublic, "", PeerRole.Controller);
+            }
+            catch (Exception ex) when (ex is OpenDeskException or IOException or UnauthorizedAccessException)
+            {
+                // The controller has stored this desk by now: tell it the pairing did not take, in the one way every
+                // client understands (a HELLO carrying an error), and end the window with the reason.
+                _logger.LogError("pairing with {Remote} proved the code, but the controller could not be stored: {Reason}", transport.RemoteAddress, ex.Message);
+                window.Fail(new OpenDeskException($"the controller from {RemoteAddress.HostOf(transport.RemoteAddress)} proved the code, but this desk could not store it: {ex.Message}", ex));
+                await RejectAsync(channel, new ErrorInfo(ErrorCodes.Internal, PairingNotStored)).ConfigureAwait(false);
+                throw new OpenDeskException($"pairing not stored: {ex.Message}", ex);
+            }
+
             _logger.LogInformation("paired controller {Name} ({Fingerprint})", stored.Name, stored.Fingerprint);
         }
 
@@ -308,8 +322,8 @@ public sealed class OpenDeskServer : IAsyncDisposable
             _logger.LogInformation("rejected {Peer} ({Fingerprint}) from {Remote}: busy ({Active} is active)",
                 Label(peerName, peerKeyHex), Fingerprint.Colon(peerKeyHex), remoteAddress, registration.BusyNames);
             _audit?.SessionRejected(peerName, peerKeyHex, remoteAddress, $"busy: {registration.BusyNames}");
-            await RejectBusyAsync(channel, registration.BusyMessage).ConfigureAwait(false);
-            connection.Window?.Succeed(Outcome(peerName, peerKeyHex));
+            await RejectAsync(channel, new ErrorInfo(ErrorCodes.Busy, registration.BusyMessage)).ConfigureAwait(false);
+            connection.Window?.Succeed(Outcome(peerName, peerKeyHex) with { ActiveController = registration.BusyNames });
             return;
         }
 
@@ -365,18 +379,31 @@ public sealed class OpenDeskServer : IAsyncDisposable
     private async Task<(SessionKeys Keys, PairingWindow? Window)> RunHandshakeAsync(IMessageTransport transport, CancellationToken cancellationToken)
     {
         var window = CurrentPairingWindow();
-        var handshakes = new Dictionary<string, IServerHandshake>(StringComparer.Ordinal) { [_authentication.Kind] = _authentication };
+        var handshakes = new Dictionary<string, IServerHandshake>(StringComparer.Ordinal);
+        if (!_options.PairingOnly)
+        {
+            handshakes[_authentication.Kind] = _authentication;
+        }
+
         foreach (var pairing in window?.Handshakes(_staticKey) ?? [])
         {
             handshakes[pairing.Kind] = pairing;
         }
 
-        // A v1 controller is answered by name even when the window does not take it, so the desk can say why.
-        string[] accepted = window is null ? [.. handshakes.Keys] : [.. handshakes.Keys.Append(HandshakeMessage.PairHello).Distinct()];
+        // A v1 controller is answered by name even when the window does not take it, so the desk can say why. A
+        // pairing-only server names pair_hello first, so an auth_hello hears what spec §6.7 says it should.
+        string[] accepted = _options.PairingOnly
+            ? [HandshakeMessage.PairHello, .. handshakes.Keys.Where(k => k != HandshakeMessage.PairHello)]
+            : window is null ? [.. handshakes.Keys] : [.. handshakes.Keys.Append(HandshakeMessage.PairHello).Distinct()];
         var first = await HandshakeMessage.ReceiveAsync(transport, cancellationToken, accepted).ConfigureAwait(false);
         if (!handshakes.TryGetValue((string)first["kind"]!, out var handshake))
         {
-            window!.Notify($"a legacy (v1) controller from {RemoteAddress.HostOf(transport.RemoteAddress)} tried to pair; this window takes only CPace pairing. If you trust the network, run `opendesk pair --legacy` to let it in.");
+            if (window is null)
+            {
+                throw new HandshakeException(HandshakeFailureReason.Protocol, "no pairing window is open");
+            }
+
+            window.Notify($"a legacy (v1) controller from {RemoteAddress.HostOf(transport.RemoteAddress)} tried to pair; this window takes only CPace pairing. If you trust the network, run `opendesk pair --legacy` to let it in.");
             throw new HandshakeException(HandshakeFailureReason.Protocol, PairingWindow.LegacyRefused);
         }
 
@@ -409,14 +436,15 @@ public sealed class OpenDeskServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The busy flow of spec §9.5: our HELLO with the error, then close. Their HELLO was already read (it proved
-    /// their key), so the drain step is done; the close handshake gives them the time to read ours.
+    /// The busy flow of spec §9.5, also used for a pairing this desk could not store: our HELLO with the error, then
+    /// close. Their HELLO was already read (it proved their key), so the drain step is done; the close handshake
+    /// gives them the time to read ours.
     /// </summary>
-    private static async Task RejectBusyAsync(SecureChannel channel, string message)
+    private static async Task RejectAsync(SecureChannel channel, ErrorInfo error)
     {
         try
         {
-            var hello = new HelloFrame(HelloFrame.ServerRole, "", new MsgMap(), new MsgMap(), new ErrorInfo(ErrorCodes.Busy, message));
+            var hello = new HelloFrame(HelloFrame.ServerRole, "", new MsgMap(), new MsgMap(), error);
             await channel.SendAsync(hello).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OpenDeskException or OperationCanceledException)
@@ -439,6 +467,10 @@ public sealed class OpenDeskServer : IAsyncDisposable
 
         return new HelloFrame(HelloFrame.ServerRole, "", new MsgMap(), manifest.ToMap(), null);
     }
+
+    /// <summary>What a controller whose pairing this desk could not store is told (in a HELLO error, code <c>internal</c>).</summary>
+    internal const string PairingNotStored =
+        "the desk could not store this pairing (its trust store is damaged or cannot be written), so it does not trust this controller; its owner sees why where `opendesk pair` runs";
 
     private static PairingOutcome Outcome(string name, string keyHex) => new(SessionInfo.LabelOf(name, keyHex), keyHex, Fingerprint.Colon(keyHex));
 

@@ -96,6 +96,9 @@ internal sealed class PairingWindow
 
     public void Succeed(PairingOutcome outcome) => _outcome.TrySetResult(outcome);
 
+    /// <summary>Ends the window with <paramref name="reason"/>: an attempt proved the code but could not be completed.</summary>
+    public void Fail(Exception reason) => _outcome.TrySetException(reason);
+
     public void Expire(TimeSpan timeout) =>
         _outcome.TrySetException(new TimeoutException($"no peer paired within {Protocol.PyRepr.FormatFloat(timeout.TotalSeconds)}s."));
 

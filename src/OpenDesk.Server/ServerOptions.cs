@@ -49,6 +49,13 @@ public sealed class ServerOptions
     /// <summary>Requests one controller may have running at once; more are answered with an error at once.</summary>
     public int MaxCallsInFlight { get; init; } = 128;
 
+    /// <summary>
+    /// Answer pairing handshakes only, as a standalone pairing window does (spec §6.7): an <c>auth_hello</c> fails with
+    /// <c>protocol: expected pair_hello, got 'auth_hello'</c>, so a paired controller reconnecting meanwhile cannot take
+    /// the slot from the one pairing. A serving daemon keeps this off and serves its paired controllers during a window.
+    /// </summary>
+    public bool PairingOnly { get; init; }
+
     /// <summary>Serve the admin IPC (<c>&lt;home&gt;/admin.sock</c>, or a named pipe on Windows).</summary>
     public bool EnableAdmin { get; init; } = true;
 

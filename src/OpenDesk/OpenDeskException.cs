@@ -158,6 +158,12 @@ public sealed class BusyException : ProtocolException
 
     /// <summary>The active controller's name as the server gave it (several joined by ", "), or null when its message had another form.</summary>
     public string? ActiveController { get; }
+
+    /// <summary>
+    /// Set when this came from pairing: the code was right and both sides stored the pairing (this is the desk as
+    /// stored here), but the desk's one controller slot is taken, so connect once it is free.
+    /// </summary>
+    public Trust.TrustedPeer? PairedPeer { get; init; }
 }
 
 /// <summary>

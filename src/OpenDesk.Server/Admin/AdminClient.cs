@@ -101,7 +101,10 @@ public static class AdminClient
         return new PairingOutcome(
             RequiredString(reply, "name", "pair"),
             RequiredString(reply, "public_key", "pair"),
-            RequiredString(reply, "fingerprint", "pair"));
+            RequiredString(reply, "fingerprint", "pair"))
+        {
+            ActiveController = reply.GetValueOrDefault("active_controller") as string,
+        };
     }
 
     // onInterim serves requests answered more than once (pair): it receives {"ok": true, "open": true, …} and

@@ -285,7 +285,8 @@ internal sealed class AdminServer : IAsyncDisposable
     /// daemon sends <c>{"ok": true, "open": true, "port": N}</c>, so the CLI shows the code only when it can be
     /// used and with the port serve really listens on; the final reply follows when someone pairs or the window
     /// times out. In between, <c>{"ok": true, "notice": "…"}</c> frames tell of failed attempts and refused legacy
-    /// controllers. <c>"legacy": true</c> opens a window that also takes protocol v1 pairing. The client hanging up
+    /// controllers. The final reply carries <c>"active_controller"</c> when the new controller was paired but turned away
+    /// busy. <c>"legacy": true</c> opens a window that also takes protocol v1 pairing. The client hanging up
     /// (Ctrl-C in the CLI) closes the window, so an abandoned code cannot be used later; a client must therefore
     /// not half-close after its request.
     /// </summary>
@@ -337,13 +338,19 @@ internal sealed class AdminServer : IAsyncDisposable
 
             var outcome = await pairing.ConfigureAwait(false);
             _logger.LogInformation("paired with {PeerName} ({Fingerprint}) through admin IPC", outcome.Name, outcome.Fingerprint);
-            return new MsgMap(4)
+            var reply = new MsgMap(5)
             {
                 ["ok"] = true,
                 ["name"] = outcome.Name,
                 ["public_key"] = outcome.PublicKeyHex,
                 ["fingerprint"] = outcome.Fingerprint,
             };
+            if (outcome.ActiveController is { } active)
+            {
+                reply["active_controller"] = active;
+            }
+
+            return reply;
         }
         catch (TimeoutException)
         {

@@ -7,7 +7,7 @@ namespace OpenDesk.Server.Policy;
 public sealed class ConsolePolicy : IApprovalPolicy
 {
     public const string NoTtyWarning =
-        "ConsolePolicy: no TTY available — non-observation methods will be denied. Use AllowAllPolicy or a custom Policy for headless setups.";
+        "console approval: no TTY available — every action will be denied (observations still pass). Approve automatically (serve --approve auto) where nobody watches a terminal.";
 
     private readonly TextReader? _input;
     private readonly TextWriter _output;

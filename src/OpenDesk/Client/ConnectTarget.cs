@@ -7,6 +7,9 @@ namespace OpenDesk.Client;
 /// <summary>Where to connect and which server key to expect, resolved from a peer name, the default peer or a URL (spec §19.1).</summary>
 internal sealed record ConnectTarget(Uri Uri, string Host, int Port, byte[] ServerPublicKey, string Label)
 {
+    /// <summary>Whether the target was a <c>ws://…#key</c> URL rather than a stored peer.</summary>
+    public bool IsExplicitUrl { get; init; }
+
     public const int DefaultPort = 8423;
 
     /// <summary>Resolves <paramref name="target"/> afresh (each reconnect re-reads cached endpoints).</summary>
@@ -59,7 +62,7 @@ internal sealed record ConnectTarget(Uri Uri, string Host, int Port, byte[] Serv
         // Upstream falls back to port 80 when none is given; the opendesk port is the useful default.
         var port = HasExplicitPort(target[..hash], parsed) ? parsed.Port : DefaultPort;
         var uri = new UriBuilder(parsed.Scheme, parsed.Host, port, "/").Uri;
-        return new ConnectTarget(uri, parsed.Host, port, key, parsed.Host);
+        return new ConnectTarget(uri, parsed.Host, port, key, parsed.Host) { IsExplicitUrl = true };
     }
 
     private static bool HasExplicitPort(string url, Uri parsed)
@@ -78,6 +81,7 @@ internal sealed record ConnectTarget(Uri Uri, string Host, int Port, byte[] Serv
     private static async Task<ConnectTarget> FromNameAsync(string name, TrustStore trust, TimeSpan discoveryTimeout, CancellationToken cancellationToken)
     {
         var peer = trust.FindByName(name)
+            ?? FindByIdentifier(trust, name)
             ?? throw new OpenDeskException($"unknown peer {PyRepr.Format(name)}; run `opendesk pair {name}` first or pass an explicit URL");
         if (peer.Role == PeerRole.Controller)
         {
@@ -91,11 +95,18 @@ internal sealed record ConnectTarget(Uri Uri, string Host, int Port, byte[] Serv
             // No cached address: find the machine on the LAN by its key (spec §19.1).
             var found = await Discovery.MdnsBrowser.FindByPublicKeyAsync(peer.PublicKeyBytes, discoveryTimeout, cancellationToken).ConfigureAwait(false)
                 ?? throw new OpenDeskException(
-                    $"peer {PyRepr.Format(name)} is paired but has no cached address and could not be located on the LAN within {discoveryTimeout.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s.  Either run `opendesk pair-with <host-ip> <code>` to give it an address, or ensure mDNS is reachable (see `opendesk wsl-setup` if on WSL).");
+                    $"peer {PyRepr.Format(name)} is paired but has no cached address and could not be located on the LAN within {discoveryTimeout.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s.  Either run `opendesk pair-with <host-ip> <code>` to give it an address, or make sure mDNS (UDP port 5353) reaches this machine.");
             (host, port) = (found.Host, found.Port);
         }
 
         var uri = new UriBuilder("ws", host, port, "/").Uri;
         return new ConnectTarget(uri, host, port, peer.PublicKeyBytes, name);
+    }
+
+    /// <summary>The one stored peer whose public key (64 hex) or fingerprint (colon form or 16 hex) this is, if exactly one.</summary>
+    private static TrustedPeer? FindByIdentifier(TrustStore trust, string identifier)
+    {
+        var matches = trust.List().Where(p => Fingerprint.Matches(p.PublicKey, identifier)).ToList();
+        return matches.Count == 1 ? matches[0] : null;
     }
 }

@@ -80,6 +80,13 @@ public sealed partial class RemoteComputer : IAsyncDisposable
     /// A wrong code (<c>wrong_code</c>), or a server that hung up at the start (<c>protocol</c>): no window open, or it
     /// only speaks v1 pairing; the message says what to do.
     /// </exception>
+    /// <exception cref="BusyException">
+    /// Paired (both sides stored it; see <see cref="BusyException.PairedPeer"/>), but another controller holds the desk.
+    /// </exception>
+    /// <exception cref="ProtocolException">
+    /// The code was right but the desk answered with an error instead of a session, e.g. it could not store the pairing;
+    /// nothing is stored here then.
+    /// </exception>
     public static async Task<RemoteComputer> PairWithAsync(
         string host, string code, int port = ConnectTarget.DefaultPort, string? name = null, RemoteComputerOptions? options = null, bool legacy = false, CancellationToken cancellationToken = default)
     {
@@ -98,10 +105,51 @@ public sealed partial class RemoteComputer : IAsyncDisposable
             throw new HandshakeException(HandshakeFailureReason.Protocol, RefusedPairingMessage(host, port, code), ex);
         }
 
-        trust.Add(peer.PeerStaticPublic, name ?? "", PeerRole.Remote);
-        trust.CacheEndpoint(peer.PeerStaticPublic, host, port);
-        var manifest = await StartPeerAsync(peer, trust, cancellationToken).ConfigureAwait(false);
+        CapabilityManifest manifest;
+        try
+        {
+            manifest = await StartPeerAsync(peer, trust, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BusyException busy)
+        {
+            // The desk stores a controller before its single-slot check, so this pairing stands; only the session does not.
+            var stored = StorePairedServer(trust, peer.PeerStaticPublic, name, host, port);
+            await peer.DisposeAsync().ConfigureAwait(false);
+            throw new BusyException(busy.Detail, busy.Details) { PairedPeer = stored };
+        }
+        catch (ProtocolException ex) when (ex.Code != ErrorCodes.Protocol)
+        {
+            // A desk that answers the proven code with an error (not a dropped connection) has not taken the pairing.
+            await peer.DisposeAsync().ConfigureAwait(false);
+            throw new ProtocolException(ex.Code, $"the desk failed to store the pairing: {ex.Detail}", ex.Details, ex);
+        }
+        catch (Exception ex) when (ex is ProtocolException or ConnectionClosedException)
+        {
+            // Upstream's `pair` stores the controller, then may stop before its HELLO (spec §24): the pairing stands.
+            StorePairedServer(trust, peer.PeerStaticPublic, name, host, port);
+            await peer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        catch
+        {
+            await peer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        StorePairedServer(trust, peer.PeerStaticPublic, name, host, port);
+        if (manifest.Description.Length > 0)
+        {
+            CacheDescription(trust, peer.PeerStaticPublic, manifest.Description);
+        }
+
         return new RemoteComputer(peer, manifest, null, options, home, canReconnect: false);
+    }
+
+    private static TrustedPeer StorePairedServer(TrustStore trust, byte[] publicKey, string? name, string host, int port)
+    {
+        trust.Add(publicKey, name ?? "", PeerRole.Remote);
+        trust.CacheEndpoint(publicKey, host, port);
+        return trust.FindByKey(publicKey)!;
     }
 
     /// <summary>
@@ -254,8 +302,19 @@ public sealed partial class RemoteComputer : IAsyncDisposable
         var resolved = await ConnectTarget.ResolveAsync(target, trust, options.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
         var staticKey = KeyPair.From(Identity.LoadOrCreate(home));
         var peer = await ConnectPeerAsync(resolved.Uri, options, new AuthClientHandshake(staticKey, resolved.ServerPublicKey), cancellationToken).ConfigureAwait(false);
-        var manifest = await StartPeerAsync(peer, trust, cancellationToken).ConfigureAwait(false);
-        if (trust.FindByKey(resolved.ServerPublicKey) is not null)
+        CapabilityManifest manifest;
+        try
+        {
+            manifest = await StartPeerAsync(peer, trust, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await peer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        // A URL typed for one connection says nothing about where the peer lives from now on.
+        if (!resolved.IsExplicitUrl && trust.FindByKey(resolved.ServerPublicKey) is not null)
         {
             trust.CacheEndpoint(resolved.ServerPublicKey, resolved.Host, resolved.Port);
         }
@@ -300,17 +359,22 @@ public sealed partial class RemoteComputer : IAsyncDisposable
 
         if (manifest.Description.Length > 0 && trust.FindByKey(peer.PeerStaticPublic) is not null)
         {
-            try
-            {
-                trust.CacheDescription(peer.PeerStaticPublic, manifest.Description);
-            }
-            catch (OpenDeskException)
-            {
-                // A cache write must not fail a working session (e.g. a read-only home).
-            }
+            CacheDescription(trust, peer.PeerStaticPublic, manifest.Description);
         }
 
         return manifest;
+    }
+
+    private static void CacheDescription(TrustStore trust, byte[] publicKey, string description)
+    {
+        try
+        {
+            trust.CacheDescription(publicKey, description);
+        }
+        catch (Exception ex) when (ex is OpenDeskException or IOException or UnauthorizedAccessException)
+        {
+            // A cache write must not fail a working session (e.g. a read-only home).
+        }
     }
 
     /// <summary>What to tell someone whose CPace pairing the server hung up on (docs/protocol/pairing-cpace.md §7).</summary>

@@ -40,6 +40,28 @@ public static class Fingerprint
         return "peer-" + publicKeyHex[..6];
     }
 
+    /// <summary>
+    /// Whether <paramref name="identifier"/> names the key <paramref name="publicKeyHex"/>: the whole key in hex, its colon
+    /// fingerprint, or the fingerprint's 16 hex digits (the audit form), in any letter case.
+    /// </summary>
+    public static bool Matches(string publicKeyHex, string identifier)
+    {
+        ArgumentNullException.ThrowIfNull(publicKeyHex);
+        ArgumentNullException.ThrowIfNull(identifier);
+        if (publicKeyHex.Length < 16)
+        {
+            return false;
+        }
+
+        return identifier.Length switch
+        {
+            64 => string.Equals(publicKeyHex, identifier, StringComparison.OrdinalIgnoreCase),
+            19 => string.Equals(Colon(publicKeyHex), identifier, StringComparison.OrdinalIgnoreCase),
+            16 => string.Equals(publicKeyHex[..16], identifier, StringComparison.OrdinalIgnoreCase),
+            _ => false,
+        };
+    }
+
     private static string Hex(ReadOnlySpan<byte> publicKey) => Convert.ToHexStringLower(publicKey[..8]);
 
     private static void RequireHexPrefix(string hex, int length)
