@@ -8,7 +8,7 @@ namespace OpenDesk.Cli;
 /// <summary>What every command shares: the <c>--home</c> and <c>--json</c> options and the output conventions of spec §24.</summary>
 internal static class Cli
 {
-    public const int Failure = 1;
+    public const int Failure = ExitCodes.Failure;
 
     public static readonly Option<string?> Home = new("--home")
     {
@@ -18,10 +18,44 @@ internal static class Cli
 
     public static readonly Option<bool> Json = new("--json")
     {
-        Description = "print machine-readable JSON instead of a table",
+        Description = "print one machine-readable JSON document on stdout (an {\"error\": …} object when the command fails)",
     };
 
-    public static OpenDeskHome HomeOf(ParseResult parse) => new(parse.GetValue(Home));
+    /// <summary>The home <c>--home</c> names (or the default), created if missing.</summary>
+    /// <exception cref="CliException">It cannot be created.</exception>
+    public static OpenDeskHome HomeOf(ParseResult parse)
+    {
+        var path = parse.GetValue(Home);
+        try
+        {
+            return new OpenDeskHome(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliException(
+                $"cannot use {path ?? "~/.opendesk"} as the opendesk home: {ex.Message.TrimEnd('.')}. Pass a directory you can write with --home.", inner: ex);
+        }
+    }
+
+    /// <summary>This machine's identity in <paramref name="home"/>, created on first use.</summary>
+    /// <exception cref="CliException"><c>identity.key</c> is damaged or cannot be written.</exception>
+    public static Identity IdentityOf(OpenDeskHome home)
+    {
+        try
+        {
+            return Identity.LoadOrCreate(home);
+        }
+        catch (Exception ex) when (ex is OpenDeskException or IOException or UnauthorizedAccessException)
+        {
+            var advice = File.Exists(home.IdentityKeyPath)
+                ? "It holds this machine's private key and is damaged: move it away to start with a new key (every peer paired with this machine must then pair again), or restore it from a backup."
+                : "Check that you may write in the opendesk home, or pass another with --home.";
+            throw new CliException($"cannot use the identity key {home.IdentityKeyPath}: {ex.Message.TrimEnd('.')}. {advice}", inner: ex);
+        }
+    }
+
+    /// <summary>Whether the command being run takes <c>--json</c> and was given it.</summary>
+    public static bool WantsJson(ParseResult parse) => parse.GetResult(Json) is not null && parse.GetValue(Json);
 
     /// <summary>Prints <c>ERROR: {text}</c> on stderr and returns the failure exit code.</summary>
     public static int Error(string text)

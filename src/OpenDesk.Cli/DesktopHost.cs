@@ -5,8 +5,9 @@ using OpenDesk.Linux;
 namespace OpenDesk.Cli;
 
 /// <summary>
-/// The desktop a serve or pair process exposes: the X11 desktop of <c>$DISPLAY</c>, a virtual one started for
-/// a headless machine, or — with neither — the honest headless computer that supports nothing.
+/// The desktop a serve process exposes: the X11 desktop of <c>$DISPLAY</c>, or a virtual one started for a
+/// headless machine. Without either it refuses to start, unless asked to serve no desktop at all (the honest
+/// headless computer that supports nothing).
 /// </summary>
 internal sealed class DesktopHost : IAsyncDisposable
 {
@@ -23,11 +24,19 @@ internal sealed class DesktopHost : IAsyncDisposable
     public IComputer Computer { get; }
 
     /// <param name="virtualDisplaySize">Start an Xvfb desktop of this size when no usable display exists; null not to.</param>
-    public static async Task<DesktopHost> StartAsync(string? virtualDisplaySize, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="noDesktop">Serve the headless computer instead of a desktop.</param>
+    /// <exception cref="CliException">There is no desktop to serve and <paramref name="noDesktop"/> is false.</exception>
+    public static async Task<DesktopHost> StartAsync(string? virtualDisplaySize, bool noDesktop, ILogger logger, CancellationToken cancellationToken)
     {
+        if (noDesktop)
+        {
+            logger.LogWarning("serving without a desktop (--no-desktop): every desktop call is answered capability_unsupported");
+            return new DesktopHost(ModularComputer.Headless(), null);
+        }
+
         if (!OperatingSystem.IsLinux())
         {
-            return new DesktopHost(ModularComputer.Headless(), null);
+            throw new CliException($"serve has no desktop backend for {System.Runtime.InteropServices.RuntimeInformation.OSDescription} yet (only Linux with X11); --no-desktop serves pairing and connections without one");
         }
 
         VirtualDisplay? virtualDisplay = null;
@@ -35,9 +44,11 @@ internal sealed class DesktopHost : IAsyncDisposable
         {
             if (virtualDisplaySize is null)
             {
-                logger.LogWarning("no usable X display (DISPLAY={Display}): serving without desktop control; use --virtual-display on a headless machine",
-                    Environment.GetEnvironmentVariable("DISPLAY") ?? "");
-                return new DesktopHost(ModularComputer.Headless(), null);
+                var display = Environment.GetEnvironmentVariable("DISPLAY");
+                throw new CliException(
+                    $"no desktop to serve: {(string.IsNullOrEmpty(display) ? "DISPLAY is not set" : $"the X display {display} cannot be opened")}.  " +
+                    "On a machine without a display run `opendesk serve --virtual-display` (starts an Xvfb desktop; needs the xvfb and openbox packages); " +
+                    "otherwise run serve inside your desktop session.");
             }
 
             virtualDisplay = await VirtualDisplay.StartAsync(virtualDisplaySize, windowManager: true, cancellationToken);
@@ -61,8 +72,12 @@ internal sealed class DesktopHost : IAsyncDisposable
         }
         catch (OpenDeskException ex)
         {
-            logger.LogWarning("cannot use the X display: {Reason}; serving without desktop control", ex.Message);
-            return new DesktopHost(ModularComputer.Headless(), virtualDisplay);
+            if (virtualDisplay is not null)
+            {
+                await virtualDisplay.DisposeAsync();
+            }
+
+            throw new CliException($"cannot use the X display {Environment.GetEnvironmentVariable("DISPLAY")}: {ex.Message}", inner: ex);
         }
     }
 

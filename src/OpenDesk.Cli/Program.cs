@@ -19,4 +19,4 @@ root.Subcommands.Add(ServiceCommands.CreateUninstall());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(DiscoverCommand.Create());
 root.Subcommands.Add(McpCommand.Create());
-return await root.Parse(args).InvokeAsync();
+return await CliRunner.RunAsync(root, args);

@@ -15,7 +15,7 @@ internal static class AuditCommand
     {
         var date = new Option<string?>("--date") { Description = "day to show, YYYY-MM-DD (default: today)" };
         var peer = new Option<string?>("--peer") { Description = "only entries whose peer name or fingerprint contains this" };
-        var limit = new Option<int?>("--limit") { Description = "only the last N entries" };
+        var limit = new Option<int?>("--limit") { Description = "only the last N matching entries" }.AtLeast(0);
         var follow = new Option<bool>("--follow", "-f") { Description = "keep printing new entries until Ctrl-C" };
         var command = new Command("audit", "Show what controllers did on this machine (the serve audit log)");
         command.Options.Add(date);

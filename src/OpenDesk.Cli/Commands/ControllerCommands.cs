@@ -9,17 +9,17 @@ namespace OpenDesk.Cli.Commands;
 /// <summary><c>opendesk pair-with</c> and <c>opendesk connect</c>, run on the controller.</summary>
 internal static class ControllerCommands
 {
-    /// <summary>Keeps the session until interrupted; reports how it ended.</summary>
-    private static async Task<int> HoldAsync(RemoteComputer remote, CancellationToken ct)
+    /// <summary>Keeps the session until interrupted; reports how it ended on <paramref name="output"/> (stderr when stdout holds JSON).</summary>
+    private static async Task<int> HoldAsync(RemoteComputer remote, TextWriter output, CancellationToken ct)
     {
-        Console.WriteLine("Holding the session; press Ctrl-C to leave.");
-        Console.Out.Flush();
+        output.WriteLine("Holding the session; press Ctrl-C to leave.");
+        output.Flush();
         try
         {
             var reason = await remote.Disconnected.WaitAsync(ct);
             if (remote.EvictionReason is { } evicted)
             {
-                Console.WriteLine($"Evicted by the server: {evicted}");
+                output.WriteLine($"Evicted by the server: {evicted}");
                 return 0;
             }
 
@@ -27,8 +27,8 @@ internal static class ControllerCommands
         }
         catch (OperationCanceledException)
         {
-            Console.WriteLine();
-            Console.WriteLine("Disconnected.");
+            output.WriteLine();
+            output.WriteLine("Disconnected.");
             return 0;
         }
     }
@@ -36,9 +36,9 @@ internal static class ControllerCommands
     public static Command CreatePairWith()
     {
         var host = new Argument<string>("host") { Description = "address of the machine running `opendesk pair`" };
-        var code = new Argument<string>("code") { Description = "the pairing code it shows" };
-        var port = new Option<int>("--port") { Description = "its port", DefaultValueFactory = _ => 8423 };
-        var name = new Option<string?>("--name") { Description = "name to store it under (default peer-xxxxxx)" };
+        var code = new Argument<string>("code") { Description = "the 6-digit pairing code it shows" };
+        var port = new Option<int>("--port") { Description = "its port", DefaultValueFactory = _ => 8423 }.Port(allowAny: false);
+        var name = new Option<string?>("--name") { Description = "name to store it under (default peer-xxxxxx); must not be taken" };
         var legacy = new Option<bool>("--legacy")
         {
             Description = "pair by protocol v1, for a machine without CPace pairing (its code can be brute-forced offline by anyone on the network)",
@@ -49,9 +49,30 @@ internal static class ControllerCommands
         command.Options.Add(port);
         command.Options.Add(name);
         command.Options.Add(legacy);
+        command.Validators.Add(result =>
+        {
+            // Upstream desks take any string as a code; ours show six digits, and a mistyped one would cost an attempt.
+            if (result.GetValue(code) is { } value && !result.GetValue(legacy) && !OptionRules.IsPairingCode(value))
+            {
+                result.AddError($"the pairing code is the 6 digits the desk shows, e.g. 004217; got {PyRepr.Format(value)}");
+            }
+
+            if (result.GetValue(name) is { } wanted && wanted.Trim().Length == 0)
+            {
+                result.AddError("--name must not be empty");
+            }
+        });
         command.SetAction(async (parse, ct) =>
         {
             var home = Cli.HomeOf(parse);
+            var store = new TrustStore(home);
+            if (parse.GetValue(name) is { } wanted && store.List().FirstOrDefault(p => p.Name == wanted) is { } taken)
+            {
+                throw new CliException(
+                    $"a peer named {PyRepr.Format(wanted)} already exists ({taken.Fingerprint}); choose another --name, or leave --name out when pairing again with that same machine (it keeps its name).");
+            }
+
+            Cli.IdentityOf(home);
             if (parse.GetValue(legacy))
             {
                 Console.Error.WriteLine(PairCommand.LegacyWarning);
@@ -61,26 +82,32 @@ internal static class ControllerCommands
             {
                 await using var remote = await RemoteComputer.PairWithAsync(
                     parse.GetValue(host)!, parse.GetValue(code)!, parse.GetValue(port), parse.GetValue(name), new RemoteComputerOptions { Home = home.Path }, parse.GetValue(legacy), ct);
-                var stored = new TrustStore(home).FindByKey(remote.ServerPublicKey)!;
-                Console.WriteLine($"✓ Paired with {stored.Name} ({stored.Fingerprint})");
-                Console.WriteLine($"  Now reachable as: opendesk connect {stored.Name}");
+                PrintPaired(store.FindByKey(remote.ServerPublicKey)!);
+                return 0;
+            }
+            catch (BusyException busy) when (busy.PairedPeer is { } paired)
+            {
+                PrintPaired(paired);
+                Console.WriteLine($"  The desk is busy: {busy.ActiveController ?? "another controller"} is the active controller. Connect later with `opendesk connect {paired.Name}`.");
                 return 0;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return PairCommand.CancelledExit;
             }
-            catch (OpenDeskException ex)
-            {
-                return Cli.Error(ex.Message);
-            }
         });
         return command;
     }
 
+    private static void PrintPaired(TrustedPeer stored)
+    {
+        Console.WriteLine($"✓ Paired with {stored.Name} ({stored.Fingerprint})");
+        Console.WriteLine($"  Now reachable as: opendesk connect {stored.Name}");
+    }
+
     public static Command CreateConnect()
     {
-        var peer = new Argument<string?>("peer") { Description = "peer name or ws://host:port#pubkeyhex (default: the default peer)", Arity = ArgumentArity.ZeroOrOne };
+        var peer = new Argument<string?>("peer") { Description = "peer name, fingerprint, or ws://host:port#pubkeyhex (default: the default peer)", Arity = ArgumentArity.ZeroOrOne };
         var screenshot = new Option<string?>("--screenshot") { Description = "save a screenshot of the primary display to this PNG file" };
         var hold = new Option<bool>("--hold") { Description = "stay connected, holding the controller slot, until Ctrl-C or the server disconnects us" };
         var command = new Command("connect", "Connect to a paired machine and show what it offers");
@@ -91,34 +118,39 @@ internal static class ControllerCommands
         command.SetAction(async (parse, ct) =>
         {
             var target = parse.GetValue(peer);
-            try
+            var json = parse.GetValue(Cli.Json);
+            var path = parse.GetValue(screenshot);
+            if (path is not null)
             {
-                await using var remote = await RemoteComputer.ConnectAsync(
-                    target, new RemoteComputerOptions { Home = Cli.HomeOf(parse).Path, AutoReconnect = false }, ct);
-                var capabilities = remote.Manifest.Capabilities.Order(StringComparer.Ordinal).ToList();
-                if (parse.GetValue(Cli.Json))
-                {
-                    Cli.WriteJson(new ConnectSummary(target ?? "default", remote.Manifest.Backend, capabilities, remote.Manifest.Description), CliJsonContext.Default.ConnectSummary);
-                }
-                else
-                {
-                    Console.WriteLine($"Connected to {target ?? "default"}  backend={remote.Manifest.Backend}");
-                    Console.WriteLine($"Capabilities: {PyRepr.Format(capabilities)}");
-                }
+                OutputFile.EnsureWritableDirectory(path, "--screenshot");
+            }
 
-                if (parse.GetValue(screenshot) is { } path)
+            await using var remote = await RemoteConnection.ConnectAsync(Cli.HomeOf(parse), target, ct);
+            var capabilities = remote.Manifest.Capabilities.Order(StringComparer.Ordinal).ToList();
+            if (!json)
+            {
+                Console.WriteLine($"Connected to {target ?? "default"}  backend={remote.Manifest.Backend}");
+                Console.WriteLine($"Capabilities: {PyRepr.Format(capabilities)}");
+            }
+
+            SavedScreenshot? saved = null;
+            if (path is not null)
+            {
+                var pixmap = await remote.CaptureAsync(cancellationToken: ct);
+                await OutputFile.WriteAsync(path, pixmap.Data, "--screenshot", ct);
+                saved = new SavedScreenshot(Path.GetFullPath(path), pixmap.Format, pixmap.Width, pixmap.Height);
+                if (!json)
                 {
-                    var pixmap = await remote.CaptureAsync(cancellationToken: ct);
-                    await File.WriteAllBytesAsync(path, pixmap.Data, ct);
                     Console.WriteLine($"Saved screenshot ({pixmap.Width}x{pixmap.Height}) → {path}");
                 }
+            }
 
-                return parse.GetValue(hold) ? await HoldAsync(remote, ct) : 0;
-            }
-            catch (OpenDeskException ex)
+            if (json)
             {
-                return Cli.Error(ex.Message);
+                Cli.WriteJson(new ConnectSummary(target ?? "default", remote.Manifest.Backend, capabilities, remote.Manifest.Description, saved), CliJsonContext.Default.ConnectSummary);
             }
+
+            return parse.GetValue(hold) ? await HoldAsync(remote, json ? Console.Error : Console.Out, ct) : 0;
         });
         return command;
     }

@@ -23,8 +23,8 @@ internal static class PairCommand
 
     public static Command Create()
     {
-        var code = new Option<string?>("--code") { Description = "use this pairing code instead of a random one" };
-        var timeout = new Option<double>("--timeout") { Description = "seconds to wait for a controller", DefaultValueFactory = _ => 300.0 };
+        var code = new Option<string?>("--code") { Description = "use this 6-digit pairing code instead of a random one" }.PairingCode();
+        var timeout = new Option<double>("--timeout") { Description = "seconds to wait for a controller", DefaultValueFactory = _ => 300.0 }.PositiveSeconds();
         var legacy = new Option<bool>("--legacy")
         {
             Description = "also accept protocol v1 pairing from controllers without CPace (their code can be brute-forced offline by anyone on the network)",
@@ -41,12 +41,11 @@ internal static class PairCommand
             var home = Cli.HomeOf(parse);
             var pairingCode = parse.GetValue(code) ?? RandomCode();
             var seconds = parse.GetValue(timeout);
-            if (!(seconds > 0))
-            {
-                return Cli.Error("--timeout must be a positive number of seconds");
-            }
 
-            var identity = Identity.LoadOrCreate(home);
+            // A trust store that cannot take the new controller is reported now, before a code is given out.
+            new TrustStore(home).List();
+            var identity = Cli.IdentityOf(home);
+            var host = parse.GetValue(ServeCommand.Host)!;
             var port = parse.GetValue(ServeCommand.Port);
             var allowLegacy = parse.GetValue(legacy);
             var request = new PairingRequest(pairingCode, TimeSpan.FromSeconds(seconds))
@@ -62,7 +61,7 @@ internal static class PairCommand
                 if (await IsServeRunningAsync(admin, ct))
                 {
                     // The daemon's own port goes in the box: that is where pair-with must connect.
-                    pairing = AdminClient.PairAsync(admin, request, servePort => PrintBox(servePort, identity.Fingerprint, pairingCode, allowLegacy), ct);
+                    pairing = AdminClient.PairAsync(admin, request, servePort => PrintBox(LocalAddresses.For("0.0.0.0"), servePort, identity.Fingerprint, pairingCode, allowLegacy), ct);
                 }
                 else
                 {
@@ -70,17 +69,24 @@ internal static class PairCommand
                     {
                         Home = home,
                         Computer = new OpenDesk.Computer.HeadlessComputer(),
-                        Host = parse.GetValue(ServeCommand.Host)!,
+                        Host = host,
                         Port = port,
+                        PairingOnly = true,
                     }, ct);
                     pairing = server.PairAsync(request, ct);
 
                     // Shown only once the window is open, so a controller that reacts at once is not refused.
-                    PrintBox(port, identity.Fingerprint, pairingCode, allowLegacy);
+                    PrintBox(LocalAddresses.For(host), server.Port, identity.Fingerprint, pairingCode, allowLegacy);
                 }
 
                 var outcome = await pairing;
                 Console.WriteLine($"✓ Paired with {outcome.Name} ({outcome.Fingerprint})");
+                if (outcome.ActiveController is { } active)
+                {
+                    Console.WriteLine($"  The desk is busy: {active} is the active controller, so {outcome.Name} could not connect now.");
+                    Console.WriteLine("  It can connect once the desk is free (`opendesk disconnect` asks the active controller to leave).");
+                }
+
                 return 0;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -124,30 +130,36 @@ internal static class PairCommand
 
     private static string RandomCode() => RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void PrintBox(int port, string fingerprint, string code, bool legacy)
+    /// <summary>
+    /// The pairing panel of spec §24, with where this machine can be reached and the command to paste on the
+    /// controller; it grows past 48 characters only when a line needs it.
+    /// </summary>
+    private static void PrintBox(IReadOnlyList<string> addresses, int port, string fingerprint, string code, bool legacy)
     {
+        var host = addresses.Count > 0 ? addresses[0] : "<host>";
         string[] lines =
         [
             "opendesk pairing",
             $"{"port:",-14}{port}",
             $"{"fingerprint:",-14}{fingerprint}",
+            .. addresses.Select((address, i) => $"{(i == 0 ? addresses.Count == 1 ? "address:" : "addresses:" : ""),-14}{address}"),
             "",
             $"{"pairing code:",-14}{code}",
             "",
-            "Run on the controller:",
-            $"opendesk pair-with <host> {code}",
+            addresses.Count > 1 ? "Run on the controller (with an address it reaches):" : "Run on the controller:",
+            $"opendesk pair-with {host} {code} --port {port}{(legacy ? " --legacy" : "")}",
             .. legacy
                 ? new[] { "", "LEGACY: v1 controllers accepted. A v1 code", "can be brute-forced offline by anyone on", "the network while this window is open." }
                 : [],
         ];
-        var inner = BoxWidth - 4;
-        Console.WriteLine("┌" + new string('─', BoxWidth - 2) + "┐");
+        var inner = Math.Max(BoxWidth - 4, lines.Max(l => l.Length));
+        Console.WriteLine("┌" + new string('─', inner + 2) + "┐");
         foreach (var line in lines)
         {
             Console.WriteLine($"│ {line.PadRight(inner)} │");
         }
 
-        Console.WriteLine("└" + new string('─', BoxWidth - 2) + "┘");
+        Console.WriteLine("└" + new string('─', inner + 2) + "┘");
         Console.Out.Flush();
     }
 

@@ -71,7 +71,7 @@ internal static class PeersCommand
     private static Command CreateRemove()
     {
         var remove = new Command("remove", "Revoke a paired peer (same as `opendesk unpair`)");
-        var target = new Argument<string>("name") { Description = "Friendly name from `opendesk peers list`, or the hex public key" };
+        var target = new Argument<string>("name") { Description = "Friendly name from `opendesk peers list`, or the peer's fingerprint" };
         remove.Arguments.Add(target);
         remove.SetAction((parse, ct) => UnpairCommand.RunAsync(Cli.HomeOf(parse), parse.GetValue(target)!, ct));
         return remove;
@@ -80,15 +80,35 @@ internal static class PeersCommand
     private static Command CreateRename()
     {
         var rename = new Command("rename", "Give a peer a new name");
-        var target = new Argument<string>("target") { Description = "current name or hex public key" };
-        var newName = new Argument<string>("new") { Description = "the new name" };
+        var target = new Argument<string>("target") { Description = "current name or fingerprint" };
+        var newName = new Argument<string>("new") { Description = "the new name, not taken by another peer" };
         rename.Arguments.Add(target);
         rename.Arguments.Add(newName);
+        rename.Validators.Add(result =>
+        {
+            if (result.GetValue(newName) is { } value && value.Trim().Length == 0)
+            {
+                result.AddError("the new name must not be empty");
+            }
+        });
         rename.SetAction(parse =>
         {
             var from = parse.GetValue(target)!;
             var to = parse.GetValue(newName)!;
-            if (!new TrustStore(Cli.HomeOf(parse)).Rename(from, to))
+            var store = new TrustStore(Cli.HomeOf(parse));
+            var peers = store.List();
+            if (PeerSelector.FindOne(peers, from, "peers rename") is not { } peer)
+            {
+                return Cli.Complain($"No peer matched {PyRepr.Format(from)}.");
+            }
+
+            if (peers.FirstOrDefault(p => p.Name == to && p.PublicKey != peer.PublicKey) is { } taken)
+            {
+                throw new CliException(
+                    $"a peer named {PyRepr.Format(to)} already exists ({taken.Fingerprint}); choose another name, or remove that one first with `opendesk peers remove {taken.Fingerprint}`.");
+            }
+
+            if (!store.Rename(peer.PublicKey, to))
             {
                 return Cli.Complain($"No peer matched {PyRepr.Format(from)}.");
             }
@@ -102,7 +122,7 @@ internal static class PeersCommand
     private static Command CreateDefault()
     {
         var command = new Command("default", "Show or set the peer `opendesk connect` uses without a name");
-        var name = new Argument<string?>("name") { Description = "peer to use by default", Arity = ArgumentArity.ZeroOrOne };
+        var name = new Argument<string?>("name") { Description = "peer (name or fingerprint) to use by default", Arity = ArgumentArity.ZeroOrOne };
         var clear = new Option<bool>("--clear") { Description = "forget the default peer" };
         command.Arguments.Add(name);
         command.Options.Add(clear);
@@ -121,12 +141,12 @@ internal static class PeersCommand
                 return 0;
             }
 
-            if (!store.SetDefaultPeer(value))
+            if (PeerSelector.FindOne(store.List(), value, "peers default") is not { } peer || !store.SetDefaultPeer(peer.Name))
             {
                 return Cli.Complain($"No trusted peer named {PyRepr.Format(value)}.");
             }
 
-            Console.WriteLine($"Default peer is now: {value}");
+            Console.WriteLine($"Default peer is now: {peer.Name}");
             return 0;
         });
         return command;
@@ -135,7 +155,7 @@ internal static class PeersCommand
     private static Command CreateDescribe()
     {
         var command = new Command("describe", "Show or override a peer's description");
-        var name = new Argument<string>("name") { Description = "peer name" };
+        var name = new Argument<string>("name") { Description = "peer name or fingerprint" };
         var text = new Argument<string?>("text") { Description = "description override to store", Arity = ArgumentArity.ZeroOrOne };
         var clear = new Option<bool>("--clear") { Description = "remove the override" };
         command.Arguments.Add(name);
@@ -144,11 +164,13 @@ internal static class PeersCommand
         command.SetAction(parse =>
         {
             var store = new TrustStore(Cli.HomeOf(parse));
-            var peerName = parse.GetValue(name)!;
-            if (store.FindByName(peerName) is not { } peer)
+            var given = parse.GetValue(name)!;
+            if (PeerSelector.FindOne(store.List(), given, "peers describe") is not { } peer)
             {
-                return Cli.Complain($"No peer named {PyRepr.Format(peerName)}.");
+                return Cli.Complain($"No peer named {PyRepr.Format(given)}.");
             }
+
+            var peerName = peer.Name;
 
             if (parse.GetValue(clear))
             {

@@ -14,7 +14,7 @@ internal static class ServeCommand
     public const int NoTrustedPeersExit = 2;
 
     public static readonly Option<string> Host = new("--host") { Description = "address to listen on", DefaultValueFactory = _ => "0.0.0.0" };
-    public static readonly Option<int> Port = new("--port") { Description = "TCP port to listen on (0 = any free port)", DefaultValueFactory = _ => ServerOptions.DefaultPort };
+    public static readonly Option<int> Port = new Option<int>("--port") { Description = "TCP port to listen on (0 = any free port)", DefaultValueFactory = _ => ServerOptions.DefaultPort }.Port(allowAny: true);
     public static readonly Option<bool> NoMdns = new("--no-mdns") { Description = "do not advertise on the LAN (mDNS)" };
 
     public static Command Create()
@@ -23,7 +23,7 @@ internal static class ServeCommand
         {
             Description = "seconds within which a controller that vanished without closing loses its slot",
             DefaultValueFactory = _ => ServerOptions.DefaultLivenessTimeout.TotalSeconds,
-        };
+        }.PositiveSeconds();
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log debug detail" };
         var approve = new Option<string>("--approve")
         {
@@ -35,6 +35,10 @@ internal static class ServeCommand
         {
             Description = "when there is no usable DISPLAY, start an Xvfb desktop (with openbox) of this size, e.g. 1920x1080",
             Arity = ArgumentArity.ZeroOrOne,
+        }.DisplaySize();
+        var noDesktop = new Option<bool>("--no-desktop")
+        {
+            Description = "serve without a desktop (every desktop call is answered capability_unsupported): to check pairing and connections on a machine with no display",
         };
         var logFile = new Option<string?>("--log-file") { Description = "also log to this file, rotated at 10 MB with 5 backups" };
         var noAudit = new Option<bool>("--no-audit") { Description = "do not write the audit log (<home>/audit/YYYY-MM-DD.jsonl)" };
@@ -50,16 +54,20 @@ internal static class ServeCommand
         command.Options.Add(noAudit);
         command.Options.Add(logFile);
         command.Options.Add(virtualDisplay);
+        command.Options.Add(noDesktop);
         command.SetAction(async (parse, ct) =>
         {
             var home = Cli.HomeOf(parse);
-            var trust = new TrustStore(home);
-            if (!trust.List().Any(p => p.Role != PeerRole.Remote))
+            var peers = new TrustStore(home).List();
+            if (!peers.Any(p => p.Role != PeerRole.Remote))
             {
-                Console.Error.WriteLine("ERROR: no trusted peers yet.  Run `opendesk pair` first.");
+                Console.Error.WriteLine(peers.Count == 0
+                    ? "ERROR: no trusted peers yet.  Run `opendesk pair` first."
+                    : $"ERROR: no trusted controllers yet: the {peers.Count} trusted peer(s) here are desks this machine controls.  Run `opendesk pair` to pair a controller first.");
                 return NoTrustedPeersExit;
             }
 
+            Cli.IdentityOf(home);
             using var loggers = CreateLoggerFactory(parse.GetValue(verbose), parse.GetValue(logFile));
             var host = parse.GetValue(Host)!;
             var consoleApproval = parse.GetValue(approve) == "console";
@@ -78,7 +86,7 @@ internal static class ServeCommand
             var logger = loggers.CreateLogger("opendesk.serve");
             OpenDeskServer server;
             await using var desktop = await DesktopHost.StartAsync(
-                parse.GetResult(virtualDisplay) is null ? null : parse.GetValue(virtualDisplay) ?? VirtualDisplaySize, logger, ct);
+                parse.GetResult(virtualDisplay) is null ? null : parse.GetValue(virtualDisplay) ?? VirtualDisplaySize, parse.GetValue(noDesktop), logger, ct);
             try
             {
                 server = await OpenDeskServer.StartAsync(new ServerOptions
@@ -167,7 +175,20 @@ internal static class ServeCommand
         }
     }
 
-    internal static ILoggerFactory CreateLoggerFactory(bool verbose, string? logFile = null) =>
+    /// <exception cref="CliException">The log file cannot be opened.</exception>
+    internal static ILoggerFactory CreateLoggerFactory(bool verbose, string? logFile = null)
+    {
+        try
+        {
+            return CreateLoggers(verbose, logFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliException($"cannot write the log file {logFile}: {ex.Message.TrimEnd('.')}. Give --log-file a path in a directory you can write.", inner: ex);
+        }
+    }
+
+    private static ILoggerFactory CreateLoggers(bool verbose, string? logFile) =>
         LoggerFactory.Create(builder =>
         {
             var level = verbose ? LogLevel.Debug : LogLevel.Information;

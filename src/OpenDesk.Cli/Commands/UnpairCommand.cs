@@ -14,7 +14,7 @@ internal static class UnpairCommand
     public static Command Create()
     {
         var command = new Command("unpair", "Revoke a paired controller (and disconnect them if active)");
-        var name = new Argument<string>("name") { Description = "Friendly name from `opendesk peers list` (or the peer's hex public key)" };
+        var name = new Argument<string>("name") { Description = "Friendly name from `opendesk peers list`, or the peer's fingerprint" };
         command.Arguments.Add(name);
         command.SetAction((parse, ct) => RunAsync(Cli.HomeOf(parse), parse.GetValue(name)!, ct));
         return command;
@@ -23,18 +23,24 @@ internal static class UnpairCommand
     public static async Task<int> RunAsync(OpenDeskHome home, string target, CancellationToken cancellationToken)
     {
         var store = new TrustStore(home);
-        var removed = store.List().Where(p => p.Name == target || p.PublicKey == target).ToList();
-        if (!store.Remove(target))
+        var matches = PeerSelector.Matches(store.List(), target);
+        if (matches.Count > 1)
+        {
+            throw new CliException(PeerSelector.Ambiguous(matches, target, "unpair"));
+        }
+
+        if (matches.Count == 0 || !store.Remove(matches[0].PublicKey))
         {
             return Cli.Complain($"No peer matched {PyRepr.Format(target)}.");
         }
 
+        var removed = matches[0];
         var kicked = false;
         try
         {
             var admin = AdminEndpoint.Of(home);
             var sessions = await AdminClient.ListAsync(admin, cancellationToken);
-            foreach (var session in sessions.Where(s => removed.Any(p => p.PublicKey == s.PeerPublicKeyHex || (p.Name.Length > 0 && p.Name == s.PeerName))))
+            foreach (var session in sessions.Where(s => s.PeerPublicKeyHex == removed.PublicKey))
             {
                 kicked |= await AdminClient.KillAsync(admin, session.Id, cancellationToken);
             }

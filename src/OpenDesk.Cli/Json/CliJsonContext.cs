@@ -12,4 +12,5 @@ namespace OpenDesk.Cli.Json;
 [JsonSerializable(typeof(IReadOnlyList<AdminSession>))]
 [JsonSerializable(typeof(IReadOnlyList<DiscoveredPeerListing>))]
 [JsonSerializable(typeof(ConnectSummary))]
+[JsonSerializable(typeof(ErrorReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -69,7 +69,8 @@ public sealed class JsonOutputTests
 
         Assert.Equal(["name", "host", "port", "fingerprint", "public_key", "description", "url"], discovered.RootElement[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal("ws://[fe80::1]:8423", discovered.RootElement[0].GetProperty("url").GetString());
-        Assert.Equal(["peer", "backend", "capabilities", "description"], connected.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["peer", "backend", "capabilities", "description", "screenshot"], connected.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, connected.RootElement.GetProperty("screenshot").ValueKind);
         Assert.Equal(["display.capture", "input.pointer"], connected.RootElement.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
     }
 

@@ -24,9 +24,9 @@ public sealed class MdnsCliNamespaceTests : IDisposable
         using NetworkNamespace ns = NetworkNamespace.Create();
         try
         {
-            RunningCommand a = Start(ns, "serve", "--home", servers[0].home, "--port", "8423");
-            RunningCommand b = Start(ns, "serve", "--home", servers[1].home, "--port", "8424");
-            RunningCommand c = Start(ns, "serve", "--home", servers[2].home, "--port", "8425", "--no-mdns");
+            RunningCommand a = Start(ns, "serve", "--home", servers[0].home, "--port", "8423", "--no-desktop");
+            RunningCommand b = Start(ns, "serve", "--home", servers[1].home, "--port", "8424", "--no-desktop");
+            RunningCommand c = Start(ns, "serve", "--home", servers[2].home, "--port", "8425", "--no-mdns", "--no-desktop");
             await Task.WhenAll(
                 a.WaitForOutputAsync("opendesk serve listening on 0.0.0.0:8423"),
                 b.WaitForOutputAsync("opendesk serve listening on 0.0.0.0:8424"),

@@ -21,7 +21,7 @@ public sealed class AdminSocketOwnerTests : IDisposable
         new TrustStore(new OpenDeskHome(_home)).Add(new byte[32].Select((_, i) => (byte)(i + 1)).ToArray(), "laptop", PeerRole.Controller);
         var socket = Path.Combine(_home, "admin.sock");
         using var serve = OpendeskCli.StartLongRunning(
-            "serve", "--home", _home, "--host", "127.0.0.1", "--port", LocalPorts.Free().ToString(CultureInfo.InvariantCulture), "--no-mdns");
+            "serve", "--home", _home, "--host", "127.0.0.1", "--port", LocalPorts.Free().ToString(CultureInfo.InvariantCulture), "--no-mdns", "--no-desktop");
         await serve.WaitForOutputAsync("listening on", 120);
         var user = "opendesk-test-" + Random.Shared.Next(100_000, 1_000_000).ToString(CultureInfo.InvariantCulture);
         Assert.Equal(0, (await RunAsync("/usr/sbin/useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user)).Exit);

@@ -22,7 +22,7 @@ public sealed class CliEndToEndTests : IDisposable
         var bName = await PairAsync(server, b, port, "desk");
         Assert.Equal(0, (await OpendeskCli.RunAsync("peers", "rename", aName, "laptop", "--home", server)).Exit);
 
-        var serve = Start("serve", "--home", server, "--host", "127.0.0.1", "--port", p, "--liveness", "3", "--no-mdns");
+        var serve = Start("serve", "--home", server, "--host", "127.0.0.1", "--port", p, "--liveness", "3", "--no-mdns", "--no-desktop");
         await serve.WaitForOutputAsync($"opendesk serve listening on 127.0.0.1:{p}");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(server, "admin.sock")));
 
@@ -37,7 +37,7 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Contains("127.0.0.1:", rows[1], StringComparison.Ordinal);
 
         var busy = await OpendeskCli.RunAsync("connect", "desk", "--home", b);
-        Assert.Equal(1, busy.Exit);
+        Assert.Equal(3, busy.Exit);
         Assert.Contains("ERROR: busy: server is busy: laptop is the active controller. Disconnect them to take over.", busy.Err, StringComparison.Ordinal);
 
         // The same controller reconnecting bumps its old session at once.
@@ -94,9 +94,9 @@ public sealed class CliEndToEndTests : IDisposable
         var b = Home("b");
         var port = LocalPorts.Free();
         var p = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await PairAsync(server, a, port, "desk");
+        var aName = await PairAsync(server, a, port, "desk");
 
-        var serve = Start("serve", "--home", server, "--host", "127.0.0.1", "--port", p, "--no-mdns");
+        var serve = Start("serve", "--home", server, "--host", "127.0.0.1", "--port", p, "--no-mdns", "--no-desktop");
         await serve.WaitForOutputAsync("listening");
         var holding = Start("connect", "desk", "--home", a, "--hold");
         await holding.WaitForOutputAsync("Holding the session");
@@ -109,10 +109,15 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Equal(1, wrong.Exit);
         Assert.Contains("ERROR: wrong_code: server rejected the pairing code — wrong code?", wrong.Err, StringComparison.Ordinal);
 
-        // The paired newcomer is stored, but the slot is taken: pairing goes through the single-controller check.
+        // The paired newcomer is stored, but the slot is taken: pairing goes through the single-controller check, and
+        // both sides say the pairing succeeded and who holds the desk.
         var paired = await OpendeskCli.RunAsync("pair-with", "127.0.0.1", "424242", "--port", p, "--home", b, "--name", "desk");
-        Assert.Contains("busy", paired.Err + paired.Out, StringComparison.Ordinal);
+        Assert.True(paired.Exit == 0, paired.Err);
+        Assert.StartsWith("✓ Paired with desk (", paired.Out, StringComparison.Ordinal);
+        Assert.Contains($"  The desk is busy: {aName} is the active controller. Connect later with `opendesk connect desk`.", paired.Out, StringComparison.Ordinal);
+        Assert.Equal("", paired.Err);
         await pair.WaitForOutputAsync("✓ Paired with peer-");
+        await pair.WaitForOutputAsync($"  The desk is busy: {aName} is the active controller, so peer-");
         Assert.Equal(0, await pair.WaitForExitAsync());
         Assert.NotNull(new TrustStore(new OpenDeskHome(b)).FindByName("desk"));
         Assert.False(holding.HasExited);

@@ -26,12 +26,16 @@ internal sealed class EndToEndScope : IDisposable
     public RunningCommand Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         Track(OpendeskCli.StartLongRunning(environment, args));
 
-    /// <summary>Starts <c>serve</c> for <paramref name="home"/> on a loopback port and waits until it listens.</summary>
+    /// <summary>
+    /// Starts <c>serve</c> for <paramref name="home"/> on a loopback port and waits until it listens; without a desktop
+    /// (<c>--no-desktop</c>) unless <paramref name="extra"/> asks for a virtual display.
+    /// </summary>
     /// <param name="fileLimit">The open-file limit to run it under (<c>ulimit -n</c>); null for the inherited one.</param>
     public async Task<RunningCommand> ServeAsync(string home, int port, int? fileLimit = null, params string[] extra)
     {
         var p = port.ToString(CultureInfo.InvariantCulture);
-        string[] args = ["serve", "--home", home, "--host", "127.0.0.1", "--port", p, "--no-mdns", .. extra];
+        string[] desktop = extra.Contains("--virtual-display") ? [] : ["--no-desktop"];
+        string[] args = ["serve", "--home", home, "--host", "127.0.0.1", "--port", p, "--no-mdns", .. desktop, .. extra];
         var serve = Track(fileLimit is { } limit ? OpendeskCli.StartLongRunning(limit, args) : OpendeskCli.StartLongRunning(args));
         await serve.WaitForOutputAsync($"opendesk serve listening on 127.0.0.1:{p}");
         return serve;

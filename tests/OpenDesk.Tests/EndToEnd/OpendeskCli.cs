@@ -23,9 +23,12 @@ internal static class OpendeskCli
     /// <summary>The repository's <c>opendesk</c> launcher script.</summary>
     public static string LauncherPath => Launcher.Value;
 
-    public static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    public static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs opendesk to completion with extra environment variables, e.g. an empty <c>DISPLAY</c>.</summary>
+    public static async Task<(int Exit, string Out, string Err)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(args);
+        using var process = Start(args, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
