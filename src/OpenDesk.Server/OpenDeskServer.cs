@@ -390,13 +390,20 @@ public sealed class OpenDeskServer : IAsyncDisposable
             handshakes[pairing.Kind] = pairing;
         }
 
-        // A v1 controller is answered by name even when the window does not take it, so the desk can say why. A
-        // pairing-only server names pair_hello first, so an auth_hello hears what spec §6.7 says it should.
+        // A v1 controller is answered by name even when the window does not take it, so the desk can say why; so is a
+        // paired controller at a pairing-only server, which is refused as spec §6.7 words it.
         string[] accepted = _options.PairingOnly
-            ? [HandshakeMessage.PairHello, .. handshakes.Keys.Where(k => k != HandshakeMessage.PairHello)]
+            ? [HandshakeMessage.PairHello, .. handshakes.Keys.Where(k => k != HandshakeMessage.PairHello), HandshakeMessage.AuthHello]
             : window is null ? [.. handshakes.Keys] : [.. handshakes.Keys.Append(HandshakeMessage.PairHello).Distinct()];
         var first = await HandshakeMessage.ReceiveAsync(transport, cancellationToken, accepted).ConfigureAwait(false);
-        if (!handshakes.TryGetValue((string)first["kind"]!, out var handshake))
+        var kind = (string)first["kind"]!;
+        if (_options.PairingOnly && kind == HandshakeMessage.AuthHello)
+        {
+            window?.Notify($"a controller from {RemoteAddress.HostOf(transport.RemoteAddress)} tried to connect as already paired; this window only pairs (`opendesk serve` serves paired controllers).");
+            throw new HandshakeException(HandshakeFailureReason.Protocol, $"expected {HandshakeMessage.PairHello}, got {PyRepr.Format(kind)}");
+        }
+
+        if (!handshakes.TryGetValue(kind, out var handshake))
         {
             if (window is null)
             {
@@ -470,7 +477,7 @@ public sealed class OpenDeskServer : IAsyncDisposable
 
     /// <summary>What a controller whose pairing this desk could not store is told (in a HELLO error, code <c>internal</c>).</summary>
     internal const string PairingNotStored =
-        "the desk could not store this pairing (its trust store is damaged or cannot be written), so it does not trust this controller; its owner sees why where `opendesk pair` runs";
+        "its trust store is damaged or cannot be written, so it does not trust this controller; its owner sees why where `opendesk pair` runs";
 
     private static PairingOutcome Outcome(string name, string keyHex) => new(SessionInfo.LabelOf(name, keyHex), keyHex, Fingerprint.Colon(keyHex));
 
