@@ -159,7 +159,7 @@ internal static partial class CliRunner
     /// <summary>The exit code, a short machine-readable kind, and the message for <paramref name="ex"/>.</summary>
     internal static (int Exit, string Code, string Message) Classify(Exception ex, bool interrupted) => ex switch
     {
-        CliException cli => (cli.ExitCode, cli.ExitCode == ExitCodes.Busy ? ErrorCodes.Busy : "failed", cli.Message),
+        CliException cli => (cli.ExitCode, cli.Code, cli.Message),
         BusyException busy => (ExitCodes.Busy, ErrorCodes.Busy, $"{busy.Message} Try again once it is free."),
         SessionEvictedException evicted => (ExitCodes.Evicted, "evicted",
             $"{evicted.Message} (the desk ended this session: `opendesk disconnect` or `opendesk unpair` there, or this controller connected again elsewhere)"),

@@ -19,4 +19,9 @@ root.Subcommands.Add(ServiceCommands.CreateUninstall());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(DiscoverCommand.Create());
 root.Subcommands.Add(McpCommand.Create());
+foreach (var action in ActionCommands.CreateAll())
+{
+    root.Subcommands.Add(action);
+}
+
 return await CliRunner.RunAsync(root, args);

@@ -18,7 +18,7 @@ internal static class RemoteConnection
         }
         catch (HandshakeException ex) when (ex.Reason == HandshakeFailureReason.UnexpectedPeer)
         {
-            throw new CliException(Refused(target ?? "the default peer", host, port), inner: ex);
+            throw new CliException(Refused(target ?? "the default peer", host, port), inner: ex, code: ex.Reason);
         }
     }
 

@@ -33,23 +33,32 @@ internal static class AuditCommand
 
             var path = AuditLog.PathFor(Cli.HomeOf(parse).AuditDirectory, day);
             var json = parse.GetValue(Cli.Json);
+            var following = parse.GetValue(follow);
             var filter = parse.GetValue(peer);
             var lines = File.Exists(path) ? await File.ReadAllLinesAsync(path, ct) : [];
-            var entries = lines.Where(l => l.Trim().Length > 0).ToList();
-            if (parse.GetValue(limit) is { } n && n >= 0)
+
+            // The peer filter first, then the limit: "the last 5 entries of laptop" (upstream limits first).
+            var entries = lines.Select(Parse).OfType<Entry>().Where(e => e.Matches(filter)).ToList();
+            if (parse.GetValue(limit) is { } n)
             {
                 entries = entries.TakeLast(n).ToList();
             }
 
-            var shown = 0;
-            foreach (var line in entries)
+            if (json && !following)
             {
-                shown += Print(line, filter, json) ? 1 : 0;
+                // One JSON document: the entries as the log holds them, in an array.
+                Console.WriteLine(entries.Count == 0 ? "[]" : "[\n" + string.Join(",\n", entries.Select(e => e.Line)) + "\n]");
+                return 0;
             }
 
-            if (!parse.GetValue(follow))
+            foreach (var entry in entries)
             {
-                if (shown == 0 && !json)
+                Print(entry, json);
+            }
+
+            if (!following)
+            {
+                if (entries.Count == 0)
                 {
                     Console.WriteLine(File.Exists(path) ? "No matching audit entries." : $"No audit log for {day:yyyy-MM-dd}.");
                 }
@@ -69,9 +78,10 @@ internal static class AuditCommand
                     }
 
                     var all = await File.ReadAllLinesAsync(path, ct);
-                    foreach (var line in all.Skip(seen).Where(l => l.Trim().Length > 0))
+                    foreach (var entry in all.Skip(seen).Select(Parse).OfType<Entry>().Where(e => e.Matches(filter)))
                     {
-                        Print(line, filter, json);
+                        // JSON Lines while following: each entry is printed as it comes.
+                        Print(entry, json);
                     }
 
                     seen = all.Length;
@@ -85,52 +95,50 @@ internal static class AuditCommand
         return command;
     }
 
-    private static bool Print(string line, string? filter, bool json)
+    /// <summary>A log line that is a JSON object; null for blank and malformed lines, which readers skip (spec §22).</summary>
+    private static Entry? Parse(string line)
     {
-        JsonElement entry;
+        if (line.Trim().Length == 0)
+        {
+            return null;
+        }
+
         try
         {
             using var doc = JsonDocument.Parse(line);
-            entry = doc.RootElement.Clone();
+            return doc.RootElement.ValueKind == JsonValueKind.Object ? new Entry(line, doc.RootElement.Clone()) : null;
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
+    }
 
-        if (entry.ValueKind != JsonValueKind.Object)
-        {
-            return false;
-        }
-
-        var name = Text(entry, "peer", "name");
-        var fp = Text(entry, "peer", "fp");
-        if (filter is not null && !name.Contains(filter, StringComparison.Ordinal) && !fp.Contains(filter, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
+    private static void Print(Entry entry, bool json)
+    {
         if (json)
         {
-            Console.WriteLine(line);
-            return true;
+            Console.WriteLine(entry.Line);
+            return;
         }
 
-        var when = entry.TryGetProperty("ts", out var ts) && ts.TryGetDouble(out var seconds)
+        var name = Text(entry.Value, "peer", "name");
+        var fp = Text(entry.Value, "peer", "fp");
+        var when = entry.Value.TryGetProperty("ts", out var ts) && ts.TryGetDouble(out var seconds)
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
             : "?";
         var who = (name.Length > 0 ? name : fp.Length > 0 ? fp : "?").PadRight(16);
-        var kind = Text(entry, "type");
+        var kind = Text(entry.Value, "type");
         var head = $"{when}  {who}  {kind.PadRight(14)}";
+        var value = entry.Value;
         Console.WriteLine(kind switch
         {
-            "call" => $"{head}  {(Text(entry, "outcome") == "ok" ? "ok" : $"error/{Text(entry, "error_code")}").PadRight(22)}  {Text(entry, "summary")}",
-            "session.opened" => $"{head}{Spacer}id={Text(entry, "session_id")} from {Text(entry, "remote_addr")}",
-            "session.closed" => $"{head}{Spacer}id={Text(entry, "session_id")}  duration={Raw(entry, "duration")}s  reason={PyRepr.Format(Text(entry, "reason"))}",
-            "session.rejected" => $"{head}{Spacer}reason={Text(entry, "reason")}  from {Text(entry, "remote_addr")}",
+            "call" => $"{head}  {(Text(value, "outcome") == "ok" ? "ok" : $"error/{Text(value, "error_code")}").PadRight(22)}  {Text(value, "summary")}",
+            "session.opened" => $"{head}{Spacer}id={Text(value, "session_id")} from {Text(value, "remote_addr")}",
+            "session.closed" => $"{head}{Spacer}id={Text(value, "session_id")}  duration={Raw(value, "duration")}s  reason={PyRepr.Format(Text(value, "reason"))}",
+            "session.rejected" => $"{head}{Spacer}reason={Text(value, "reason")}  from {Text(value, "remote_addr")}",
             _ => head,
         });
-        return true;
     }
 
     private static string Text(JsonElement entry, params string[] path)
@@ -148,4 +156,12 @@ internal static class AuditCommand
     }
 
     private static string Raw(JsonElement entry, string key) => entry.TryGetProperty(key, out var value) ? value.GetRawText() : "?";
+
+    /// <summary>One audit entry: the line as written, and its parsed form.</summary>
+    private sealed record Entry(string Line, JsonElement Value)
+    {
+        /// <summary>Whether <paramref name="filter"/> is null or a substring of the peer's name or <c>fp</c>.</summary>
+        public bool Matches(string? filter) =>
+            filter is null || Text(Value, "peer", "name").Contains(filter, StringComparison.Ordinal) || Text(Value, "peer", "fp").Contains(filter, StringComparison.Ordinal);
+    }
 }

@@ -25,7 +25,7 @@ internal static class SessionsCommand
 
             if (parse.GetValue(Cli.Json))
             {
-                Cli.WriteJson(sessions, CliJsonContext.Default.IReadOnlyListAdminSession);
+                Cli.WriteJson(Listing(sessions), CliJsonContext.Default.IReadOnlyListSessionListing);
                 return 0;
             }
 
@@ -67,6 +67,16 @@ internal static class SessionsCommand
         });
         return command;
     }
+
+    /// <summary>The sessions as <c>--json</c> lists them.</summary>
+    internal static IReadOnlyList<SessionListing> Listing(IEnumerable<AdminSession> sessions) =>
+        [.. sessions.Select(s => new SessionListing(
+            s.Id,
+            new SessionPeer(s.PeerName, s.PeerPublicKeyHex, s.PeerPublicKeyHex.Length >= 16 ? Trust.Fingerprint.Colon(s.PeerPublicKeyHex) : ""),
+            s.RemoteAddress,
+            s.StartedAt,
+            s.AgeSeconds,
+            s.Mode))];
 
     /// <summary>Age as the spec's sessions table shows it: whole seconds, minutes, hours or days.</summary>
     internal static string Age(double seconds)

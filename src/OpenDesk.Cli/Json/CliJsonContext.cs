@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using OpenDesk.Server.Admin;
-
 namespace OpenDesk.Cli.Json;
 
 /// <summary>
@@ -9,8 +7,12 @@ namespace OpenDesk.Cli.Json;
 /// </summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(IReadOnlyList<PeerListing>))]
-[JsonSerializable(typeof(IReadOnlyList<AdminSession>))]
+[JsonSerializable(typeof(IReadOnlyList<SessionListing>))]
 [JsonSerializable(typeof(IReadOnlyList<DiscoveredPeerListing>))]
 [JsonSerializable(typeof(ConnectSummary))]
 [JsonSerializable(typeof(ErrorReport))]
+[JsonSerializable(typeof(ScreenshotResult))]
+[JsonSerializable(typeof(ActionResult))]
+[JsonSerializable(typeof(IReadOnlyList<WindowListing>))]
+[JsonSerializable(typeof(RunResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -48,16 +48,23 @@ public sealed class JsonOutputTests
     }
 
     [Fact]
-    public void Sessions_prints_each_admin_session_with_snake_case_keys()
+    public void Sessions_prints_each_session_with_its_peer_under_the_keys_peers_uses()
     {
         IReadOnlyList<AdminSession> sessions = [new AdminSession("c4950b99", "laptop", Key, "127.0.0.1:54748", 1764880000.25, 12.5, "control")];
 
-        using var json = Parse(OpenDesk.Cli.Cli.ToJson(sessions, CliJsonContext.Default.IReadOnlyListAdminSession));
+        using var json = Parse(OpenDesk.Cli.Cli.ToJson(SessionsCommand.Listing(sessions), CliJsonContext.Default.IReadOnlyListSessionListing));
 
         var session = Assert.Single(json.RootElement.EnumerateArray());
-        Assert.Equal(["id", "peer_name", "peer_public_key_hex", "remote_address", "started_at", "age_seconds", "mode"], session.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "peer", "remote_address", "started_at", "age_seconds", "mode"], session.EnumerateObject().Select(p => p.Name));
         Assert.Equal("c4950b99", session.GetProperty("id").GetString());
         Assert.Equal(12.5, session.GetProperty("age_seconds").GetDouble());
+
+        // The same names peers --json uses for the same things.
+        var peer = session.GetProperty("peer");
+        Assert.Equal(["name", "public_key", "fingerprint"], peer.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("laptop", peer.GetProperty("name").GetString());
+        Assert.Equal(Key, peer.GetProperty("public_key").GetString());
+        Assert.Equal("0123:4567:89ab:cdef", peer.GetProperty("fingerprint").GetString());
     }
 
     [Fact]
