@@ -16,10 +16,14 @@ namespace OpenDesk.Linux.Processes;
 /// one dedicated thread that lives exactly as long as this process.
 /// A parent that dies before <c>setpriv</c> has set the signal would leave the child untethered, so a shell
 /// between <c>setpriv</c> and the program checks that its parent is still this process, and gives up otherwise.
+/// Each child also runs in a session of its own (util-linux <c>setsid</c>, which execs in place for a child that
+/// leads no process group): Ctrl-C in a terminal signals the whole foreground process group, and an X server
+/// killed that way would take this process's display away before it could shut down in order.
 /// </remarks>
 internal static class TetheredProcess
 {
     private const string SetprivFallback = "/usr/bin/setpriv";
+    private const string SetsidFallback = "/usr/bin/setsid";
 
     // $0 is this process's pid; $PPID is read by the shell after setpriv armed the death signal, so a match
     // means the signal is tied to the live parent. 125 is the exit code of a child whose parent was already gone.
@@ -47,14 +51,14 @@ internal static class TetheredProcess
             throw new ArgumentException("pass the arguments in ArgumentList, without shell execution", nameof(info));
         }
 
-        var tethered = Wrap(info, FindSetpriv(), deathSignal);
+        var tethered = Wrap(info, FindSetpriv(), FindUtility("setsid", SetsidFallback), deathSignal);
         var request = new Request(tethered, info.FileName, new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously));
         _ = Spawner.Value;
         Requests.Add(request);
         return request.Result.Task;
     }
 
-    private static ProcessStartInfo Wrap(ProcessStartInfo info, string setpriv, string deathSignal)
+    private static ProcessStartInfo Wrap(ProcessStartInfo info, string setpriv, string setsid, string deathSignal)
     {
         var wrapped = new ProcessStartInfo(setpriv)
         {
@@ -73,7 +77,7 @@ internal static class TetheredProcess
             wrapped.Environment[name] = value;
         }
 
-        foreach (var argument in new[] { "--pdeathsig", deathSignal, "--", "/bin/sh", "-c", ParentCheck, Environment.ProcessId.ToString(CultureInfo.InvariantCulture), info.FileName })
+        foreach (var argument in new[] { "--pdeathsig", deathSignal, "--", setsid, "/bin/sh", "-c", ParentCheck, Environment.ProcessId.ToString(CultureInfo.InvariantCulture), info.FileName })
         {
             wrapped.ArgumentList.Add(argument);
         }
@@ -86,10 +90,12 @@ internal static class TetheredProcess
         return wrapped;
     }
 
-    private static string FindSetpriv() =>
-        ProgramPath.TryResolveOnPath("setpriv")
-        ?? (File.Exists(SetprivFallback) ? SetprivFallback : null)
-        ?? throw new OpenDeskException("setpriv is not installed (Debian package util-linux); it is needed so helper processes end with opendesk");
+    private static string FindSetpriv() => FindUtility("setpriv", SetprivFallback);
+
+    private static string FindUtility(string name, string fallback) =>
+        ProgramPath.TryResolveOnPath(name)
+        ?? (File.Exists(fallback) ? fallback : null)
+        ?? throw new OpenDeskException($"{name} is not installed (Debian package util-linux); it is needed so helper processes end with opendesk");
 
     private static Thread StartSpawner()
     {

@@ -53,12 +53,20 @@ internal static class OpendeskCli
     /// <summary>Starts opendesk allowed at most <paramref name="fileLimit"/> open file descriptors (<c>ulimit -n</c>).</summary>
     public static RunningCommand StartLongRunning(int fileLimit, params string[] args) => new(Start(args, fileLimit: fileLimit), args);
 
-    private static Process Start(string[] args, IReadOnlyDictionary<string, string>? environment = null, int? fileLimit = null)
+    /// <summary>
+    /// Starts opendesk leading a process group of its own, as a shell starts a foreground command, so that
+    /// <see cref="RunningCommand.SignalProcessGroup"/> reaches everything a terminal's Ctrl-C would.
+    /// </summary>
+    public static RunningCommand StartInOwnProcessGroup(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        new(Start(args, environment, ownProcessGroup: true), args);
+
+    private static Process Start(string[] args, IReadOnlyDictionary<string, string>? environment = null, int? fileLimit = null, bool ownProcessGroup = false)
     {
         // A runner started in the background (CI, nohup, `cmd &`) ignores SIGINT and SIGQUIT, and children inherit
         // that. Reset them, so a test's Ctrl-C reaches opendesk as it would from a terminal; env (and prlimit) then
         // exec the launcher, which execs dotnet, so the process id stays opendesk's own.
-        var info = new ProcessStartInfo(fileLimit is null ? "env" : "prlimit")
+        // setsid execs in place here (a fresh child leads no group), so the process id is still opendesk's.
+        var info = new ProcessStartInfo(ownProcessGroup ? "setsid" : fileLimit is null ? "env" : "prlimit")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -67,7 +75,11 @@ internal static class OpendeskCli
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        if (fileLimit is { } limit)
+        if (ownProcessGroup)
+        {
+            info.ArgumentList.Add("env");
+        }
+        else if (fileLimit is { } limit)
         {
             info.ArgumentList.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--nofile={limit}:{limit}"));
             info.ArgumentList.Add("env");
@@ -179,6 +191,13 @@ internal sealed class RunningCommand : IDisposable
     public void Signal(string signal)
     {
         using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to the whole process group this command leads, as a terminal's Ctrl-C does.</summary>
+    public void SignalProcessGroup(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", "--", $"-{_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]);
         kill.WaitForExit();
     }
 

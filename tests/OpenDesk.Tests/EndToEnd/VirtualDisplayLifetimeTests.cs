@@ -8,7 +8,8 @@ namespace OpenDesk.Tests.EndToEnd;
 /// <summary>
 /// <c>serve --virtual-display</c> starts Xvfb, openbox, a session bus and the accessibility bus for itself; however
 /// serve ends (Ctrl-C, SIGTERM, or SIGKILL, which runs none of its cleanup), they end with it and Xvfb takes its
-/// socket with it.
+/// socket with it. Ctrl-C in a terminal signals serve's whole process group, which must not take the display away
+/// from under serve before it has shut down in order.
 /// </summary>
 [Collection(nameof(EndToEndCollection))]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -19,17 +20,18 @@ public sealed partial class VirtualDisplayLifetimeTests : IDisposable
     private readonly string _home = Path.Combine(Path.GetTempPath(), $"od-vdisp-{Guid.NewGuid().ToString("N")[..8]}");
 
     [XvfbTheory]
-    [InlineData("KILL")]
-    [InlineData("INT")]
-    [InlineData("TERM")]
-    public async Task The_virtual_display_ends_with_serve(string signal)
+    [InlineData("KILL", false)]
+    [InlineData("INT", false)]
+    [InlineData("INT", true)]
+    [InlineData("TERM", false)]
+    public async Task The_virtual_display_ends_with_serve(string signal, bool toProcessGroup)
     {
         new TrustStore(new OpenDeskHome(_home)).Add(new byte[32].Select((_, i) => (byte)(i + 1)).ToArray(), "laptop", PeerRole.Controller);
 
         // An empty DISPLAY is no usable display, so serve starts its own.
-        using var serve = OpendeskCli.StartLongRunning(
-            new Dictionary<string, string> { ["DISPLAY"] = "" },
-            "serve", "--home", _home, "--host", "127.0.0.1", "--port", "0", "--no-mdns", "--virtual-display", "800x600");
+        var environment = new Dictionary<string, string> { ["DISPLAY"] = "" };
+        string[] args = ["serve", "--home", _home, "--host", "127.0.0.1", "--port", "0", "--no-mdns", "--virtual-display", "800x600"];
+        using var serve = toProcessGroup ? OpendeskCli.StartInOwnProcessGroup(environment, args) : OpendeskCli.StartLongRunning(environment, args);
         await serve.WaitForOutputAsync("listening on", 120);
         var display = DisplayNumber().Match(serve.Output);
         Assert.True(display.Success, $"serve did not say which display it started:\n{serve.Output}");
@@ -47,12 +49,21 @@ public sealed partial class VirtualDisplayLifetimeTests : IDisposable
         var desktop = ProcessTable.DescendantsOf(serve.Pid);
         Assert.Contains(desktop, p => p.Command == "dbus-daemon" && p.Parent == launcher.Pid);
 
-        serve.Signal(signal);
+        if (toProcessGroup)
+        {
+            serve.SignalProcessGroup(signal);
+        }
+        else
+        {
+            serve.Signal(signal);
+        }
+
         var exit = await serve.WaitForExitAsync(30);
         if (signal != "KILL")
         {
-            Assert.Equal(0, exit);
+            Assert.True(exit == 0, $"serve exited {exit} after SIG{signal}:\n{serve.Output}");
             Assert.Contains("Shutting down.", serve.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("ERROR", serve.Output, StringComparison.Ordinal);
         }
 
         var deadline = DateTime.UtcNow + Grace;

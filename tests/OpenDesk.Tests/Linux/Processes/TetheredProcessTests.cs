@@ -45,6 +45,19 @@ public sealed class TetheredProcessTests
     }
 
     [Fact]
+    public async Task The_program_leads_a_session_of_its_own_and_is_still_this_process_s_child()
+    {
+        // A terminal's Ctrl-C signals its foreground process group; a child in a session of its own is outside it.
+        using var process = await TetheredProcess.StartAsync(PythonReportingItsDeathSignal(
+            "import os; print(os.getsid(0) == os.getpid(), os.getpgid(0) == os.getpid(), os.getppid(), os.getsid(0) != os.getsid(os.getppid()))"));
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, await process.StandardError.ReadToEndAsync());
+        Assert.Equal($"15\nTrue True {Environment.ProcessId.ToString(CultureInfo.InvariantCulture)} True\n", output);
+    }
+
+    [Fact]
     public async Task A_child_outlives_the_thread_that_asked_for_it()
     {
         // The kernel signals a child when the thread that forked it exits. Ask from a short-lived thread, as a
