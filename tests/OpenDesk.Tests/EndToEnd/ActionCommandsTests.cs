@@ -7,8 +7,9 @@ using OpenDesk.Tests.Linux.Display;
 namespace OpenDesk.Tests.EndToEnd;
 
 /// <summary>
-/// The one-action commands an agent with a shell uses, against <c>serve --virtual-display</c> with a real xterm: what they
-/// do is checked by what the app wrote to disk, by the image files themselves, and by the exit codes scripts rely on.
+/// The one-action commands an agent with a shell uses, against <c>serve --virtual-display</c> with a real xterm and xev:
+/// what they do is checked by what the apps wrote to disk, by where xdotool finds the pointer, by the image files
+/// themselves, and by the exit codes scripts rely on.
 /// </summary>
 [Collection(nameof(EndToEndCollection))]
 [SupportedOSPlatform("linux")]
@@ -44,6 +45,12 @@ public sealed class ActionCommandsTests : IDisposable
             Assert.Equal("ünï", run.RootElement.GetProperty("stdout").GetString());
         }
 
+        // PEER is a name, a fingerprint or a one-off URL alike.
+        var deskKey = OpenDesk.Trust.Identity.LoadOrCreate(new OpenDesk.Trust.OpenDeskHome(desk)).PublicKeyHex;
+        var fingerprint = new OpenDesk.Trust.TrustStore(new OpenDesk.Trust.OpenDeskHome(laptop)).FindByKey(deskKey)!.Fingerprint;
+        Assert.Equal("by fingerprint\n", (await Cli("run", fingerprint, "--", "echo", "by fingerprint")).Out);
+        Assert.Equal("by url\n", (await Cli("run", $"ws://127.0.0.1:{port}#{deskKey}", "--", "echo", "by url")).Out);
+
         // An app to drive, writing what it is typed into a file this test reads.
         var typed = Path.Combine(desk, "typed.txt");
         var started = await Cli("run", "desk", "--", "sh", "-c", $"xterm -T od-actions -geometry 60x10+100+100 -e sh -c 'cat > {typed}' >/dev/null 2>&1 &");
@@ -53,11 +60,12 @@ public sealed class ActionCommandsTests : IDisposable
         var table = await Cli("windows", "desk");
         Assert.Contains("od-actions", table.Out, StringComparison.Ordinal);
 
-        var x = bounds.GetProperty("x").GetDouble() + (bounds.GetProperty("width").GetDouble() / 2);
-        var y = bounds.GetProperty("y").GetDouble() + (bounds.GetProperty("height").GetDouble() / 2);
+        var x = (int)(bounds.GetProperty("x").GetDouble() + (bounds.GetProperty("width").GetDouble() / 2));
+        var y = (int)(bounds.GetProperty("y").GetDouble() + (bounds.GetProperty("height").GetDouble() / 2));
         var click = await Cli("click", "desk", Number(x), Number(y));
         Assert.True(click.Exit == 0, click.Err);
         Assert.Equal($"Clicked left at ({Number(x)}, {Number(y)}).", click.Out.Trim());
+        Assert.Equal($"x:{x} y:{y}", PointerSeenBy(serve));
         var typing = await Cli("type", "desk", "héllo wörld", "--json");
         Assert.True(typing.Exit == 0, typing.Err);
         using (var result = JsonDocument.Parse(typing.Out))
@@ -69,6 +77,20 @@ public sealed class ActionCommandsTests : IDisposable
         Assert.Equal("Pressed return.", (await Cli("key", "desk", "Enter")).Out.Trim());
         Assert.Equal("Pressed ctrl+d.", (await Cli("key", "desk", "ctrl+d")).Out.Trim());
         Assert.Equal("héllo wörld\n", await WaitForFileAsync(typed));
+
+        // Which button, and how many presses, as xev reports them from its own window.
+        var events = Path.Combine(desk, "xev.txt");
+        started = await Cli("run", "desk", "--", "sh", "-c", $"xev -name od-xev -geometry 200x200+500+400 -event button > {events} 2>&1 &");
+        Assert.True(started.Exit == 0, started.Err);
+        var target = (await WaitForWindowAsync("od-xev")).GetProperty("bounds");
+        var (tx, ty) = ((int)(target.GetProperty("x").GetDouble() + 100), (int)(target.GetProperty("y").GetDouble() + 100));
+        var right = await Cli("click", "desk", Number(tx), Number(ty), "--button", "right", "--double");
+        Assert.True(right.Exit == 0, right.Err);
+        var presses = await WaitForPressesAsync(events, 2);
+        Assert.All(presses, press => Assert.Contains($"root:({tx},{ty})", press, StringComparison.Ordinal));
+        Assert.All(presses, press => Assert.Contains("button 3,", press, StringComparison.Ordinal));
+        Assert.Equal(0, (await Cli("click", "desk", Number(tx), Number(ty), "--button", "middle")).Exit);
+        Assert.Contains("button 2,", (await WaitForPressesAsync(events, 3))[2], StringComparison.Ordinal);
 
         // Screenshots: the format asked for, scaled on request, with the logical size clicks use.
         var png = Path.Combine(laptop, "shot.png");
@@ -88,6 +110,11 @@ public sealed class ActionCommandsTests : IDisposable
         var jpeg = Path.Combine(laptop, "shot.jpg");
         Assert.Equal(0, (await Cli("screenshot", "desk", "-o", jpeg, "--format", "jpeg")).Exit);
         Assert.Equal([0xFF, 0xD8, 0xFF], File.ReadAllBytes(jpeg)[..3]);
+        var webp = Path.Combine(laptop, "shot.webp");
+        var webpShot = await Cli("screenshot", "desk", "-o", webp, "--format", "webp");
+        Assert.True(webpShot.Exit == 0, webpShot.Err);
+        Assert.Equal("RIFF", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(webp)[..4]));
+        Assert.Equal("WEBP", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(webp)[8..12]));
 
         // Bad input is a usage error before anything is sent.
         var combo = await Cli("key", "desk", "ctrl+banana+x");
@@ -136,6 +163,38 @@ public sealed class ActionCommandsTests : IDisposable
 
             Assert.True(DateTime.UtcNow < deadline, $"no window {title}: {listing.Out}");
             await Task.Delay(250);
+        }
+    }
+
+    /// <summary>The pointer position as xdotool, an observer of its own, reads it from the display serve started.</summary>
+    private static string PointerSeenBy(RunningCommand serve)
+    {
+        var display = System.Text.RegularExpressions.Regex.Match(serve.Output, @"started a virtual display (:\d+) ");
+        Assert.True(display.Success, serve.Output);
+        var info = new System.Diagnostics.ProcessStartInfo("xdotool", ["getmouselocation"]) { RedirectStandardOutput = true };
+        info.Environment["DISPLAY"] = display.Groups[1].Value;
+        using var xdotool = System.Diagnostics.Process.Start(info)!;
+        var location = xdotool.StandardOutput.ReadToEnd();
+        xdotool.WaitForExit();
+        return string.Join(' ', location.Split(' ')[..2]);
+    }
+
+    /// <summary>The ButtonPress events xev wrote to <paramref name="path"/>, once there are at least <paramref name="count"/>.</summary>
+    private static async Task<string[]> WaitForPressesAsync(string path, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var presses = File.Exists(path)
+                ? File.ReadAllText(path).Split("\n\n").Where(e => e.TrimStart().StartsWith("ButtonPress event", StringComparison.Ordinal)).ToArray()
+                : [];
+            if (presses.Length >= count)
+            {
+                return presses;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"xev saw {presses.Length} presses, not {count}");
+            await Task.Delay(100);
         }
     }
 
