@@ -99,7 +99,7 @@ internal static class DesktopBenchmark
         var clock = Stopwatch.StartNew();
         try
         {
-            await foreach (var frame in remote.SubscribeDisplayAsync(fps: 30, cancellationToken: stop.Token))
+            await foreach (var frame in remote.SubscribeDisplayAsync(fps: 30, format: PixmapFormat.Jpeg, cancellationToken: stop.Token))
             {
                 frames++;
                 bytes += frame.Pixmap.Data.Length;

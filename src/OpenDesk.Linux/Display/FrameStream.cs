@@ -8,12 +8,17 @@ namespace OpenDesk.Linux.Display;
 /// <summary>
 /// One <c>display.subscribe</c> stream. It runs on its own X connection so its damage events and grabs never
 /// queue behind screenshots or input on the shared one, and closing that connection frees everything the
-/// server holds for the stream even if disposal is cut short.
+/// server holds for the stream even if disposal is cut short. The first frame goes out at once and later ones on
+/// damage, but never more than <see cref="IdleInterval"/> apart: upstream clients wait for the next frame without
+/// a timeout, and an idle screen would otherwise leave them waiting forever.
 /// </summary>
 internal static class FrameStream
 {
     /// <summary>Upstream's ceiling, which the manifest advertises as <c>max_fps</c>.</summary>
     public const int MaxFps = 30;
+
+    /// <summary>The longest a stream goes without a frame while the screen does not change.</summary>
+    public static readonly TimeSpan IdleInterval = TimeSpan.FromSeconds(1);
 
     public static async IAsyncEnumerable<DisplayFrame> RunAsync(
         string displayName, CaptureTarget target, int fps, string format, int quality, bool forceXGetImage,
@@ -28,13 +33,18 @@ internal static class FrameStream
         var interval = Stopwatch.Frequency / Math.Clamp(fps, 1, MaxFps);
         var frameNumber = 0;
         var nextTick = Stopwatch.GetTimestamp();
+        var lastFrame = nextTick;
         damage?.Reset();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (frameNumber == 0 || damage is null || damage.TakeChanges(target.Area))
+
+            // Damage is taken on every tick, so changes seen while an idle frame goes out are not reported twice.
+            var changed = damage is null || damage.TakeChanges(target.Area);
+            if (frameNumber == 0 || changed || Stopwatch.GetElapsedTime(lastFrame) >= IdleInterval)
             {
                 var pixmap = pipeline.Capture(target, format, quality, downscale: true, withCursor: false);
+                lastFrame = Stopwatch.GetTimestamp();
                 yield return new DisplayFrame(pixmap) { FrameNumber = frameNumber++, Keyframe = true };
             }
 

@@ -10,14 +10,11 @@ namespace OpenDesk.Linux.Display;
 /// The X11 display service: monitors, pointer position, screenshots and change-driven frame streams. Screenshots
 /// share one connection and one set of capture buffers, so concurrent captures take turns; monitor and pointer
 /// queries do not wait for an encode in progress. As the screen module it offers <c>display.capture</c>,
-/// <c>display.stream</c> (JPEG frames, at most <see cref="FrameStream.MaxFps"/>) and, when the server had several
-/// monitors at start, <c>display.multi_monitor</c>.
+/// <c>display.stream</c> (PNG frames unless the client asks for another format, at most
+/// <see cref="FrameStream.MaxFps"/>) and, when the server had several monitors at start, <c>display.multi_monitor</c>.
 /// </summary>
 internal sealed class X11Screen : IScreenModule, IDisposable
 {
-    /// <summary>Streams are JPEG: PNG cannot keep up with 30 fps at 1080p on one core.</summary>
-    public const string StreamFormat = PixmapFormat.Jpeg;
-
     private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> StreamLimits =
         new Dictionary<string, IReadOnlyDictionary<string, object?>>
         {
@@ -118,9 +115,10 @@ internal sealed class X11Screen : IScreenModule, IDisposable
     Task<Point> IScreenModule.CursorPositionAsync(CancellationToken cancellationToken) => Task.FromResult(CursorPosition());
 
     // An iterator, so a bad argument fails the first MoveNextAsync like any other stream error.
-    async IAsyncEnumerable<DisplayFrame> IScreenModule.SubscribeDisplayAsync(string? displayId, int fps, Rect? region, [EnumeratorCancellation] CancellationToken cancellationToken)
+    async IAsyncEnumerable<DisplayFrame> IScreenModule.SubscribeDisplayAsync(
+        string? displayId, int fps, Rect? region, string? format, int? quality, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var frame in Subscribe(displayId, fps, region, StreamFormat, ImageEncoder.DefaultQuality, cancellationToken).ConfigureAwait(false))
+        await foreach (var frame in Subscribe(displayId, fps, region, format ?? PixmapFormat.Png, quality ?? ImageEncoder.DefaultQuality, cancellationToken).ConfigureAwait(false))
         {
             yield return frame;
         }

@@ -116,10 +116,13 @@ public sealed partial class RemoteComputer : IComputer
     public async Task<IReadOnlyList<Notification>> ListNotificationsAsync(CancellationToken cancellationToken = default) =>
         Items(await Call(Methods.NotificationsList, cancellationToken).ConfigureAwait(false), Notification.FromMap);
 
-    /// <summary>Frames of a display as it changes, at most <paramref name="fps"/> (capped at 30) per second.</summary>
-    public async IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId = null, int fps = 30, Rect? region = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Frames of a display as it changes, at most <paramref name="fps"/> (capped at 30) per second, encoded as
+    /// <paramref name="format"/> (png when null; an upstream server always sends png).
+    /// </summary>
+    public async IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId = null, int fps = 30, Rect? region = null, string? format = null, int? quality = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var parameters = Methods.Get(Methods.DisplaySubscribe).Arguments(displayId, fps, region);
+        var parameters = Methods.Get(Methods.DisplaySubscribe).Arguments(displayId, fps, region, format, quality);
         await foreach (var item in StreamAsync(Methods.DisplaySubscribe, parameters, cancellationToken).ConfigureAwait(false))
         {
             yield return DisplayFrame.FromMap(item, ResultError);

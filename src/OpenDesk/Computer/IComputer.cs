@@ -144,8 +144,24 @@ public interface IComputer
     /// <summary><c>notifications.list</c>.</summary>
     Task<IReadOnlyList<Notification>> ListNotificationsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The <c>display.subscribe</c> stream: frames of a display at up to <paramref name="fps"/> (servers cap it at 30).</summary>
-    IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId = null, int fps = 30, Rect? region = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The <c>display.subscribe</c> stream: frames of a display at up to <paramref name="fps"/> (servers cap it at 30).
+    /// An opendesk .NET server sends the first frame at once, then one whenever the screen changed, and at least one a
+    /// second while it stays the same, so a client waiting for the next frame is never left waiting.
+    /// </summary>
+    /// <param name="displayId">The display; null means the primary display.</param>
+    /// <param name="fps">Frames per second at most.</param>
+    /// <param name="region">A part of the display in logical pixels; null means all of it.</param>
+    /// <param name="format">
+    /// An opendesk .NET extension, sent as the <c>format</c> param only when set: the frames' image encoding, one of
+    /// <see cref="PixmapFormat"/>; null means png, which is what other implementations send.
+    /// </param>
+    /// <param name="quality">
+    /// An opendesk .NET extension, sent as the <c>quality</c> param only when set: 0–100 for the lossy formats;
+    /// null means the backend's default.
+    /// </param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId = null, int fps = 30, Rect? region = null, string? format = null, int? quality = null, CancellationToken cancellationToken = default);
 
     /// <summary>The <c>input.subscribe</c> stream: each item is a <see cref="PointerEvent"/> or a <see cref="KeyEvent"/>.</summary>
     IAsyncEnumerable<object> SubscribeInputAsync(CancellationToken cancellationToken = default);

@@ -103,7 +103,7 @@ public static class Methods
             async (c, p, ct) => Items(await c.DisplaysAsync(ct).ConfigureAwait(false), d => d.ToMap()), idempotent: true),
         Unary(DisplayCapture, O, Capabilities.DisplayCapture, "A screenshot of a display or a region of it.", [DisplayId, Region, Downscale, Format, Quality, Cursor], typeof(Pixmap),
             async (c, p, ct) => (await c.CaptureAsync(
-                p.NullableString(DisplayId), p.NullableValue(Region, Rect.FromMap), p.Bool(Downscale), CaptureFormat(p), CaptureQuality(p), p.Bool(Cursor), ct).ConfigureAwait(false)).ToMap(),
+                p.NullableString(DisplayId), p.NullableValue(Region, Rect.FromMap), p.Bool(Downscale), ImageFormat(p), ImageQuality(p), p.Bool(Cursor), ct).ConfigureAwait(false)).ToMap(),
             idempotent: true),
         Unary(DisplayCursorPosition, O, Capabilities.DisplayCapture, "Where the mouse pointer is, in logical pixels.", [], typeof(Point),
             async (c, p, ct) => (await c.CursorPositionAsync(ct).ConfigureAwait(false)).ToMap(), idempotent: true),
@@ -139,7 +139,7 @@ public static class Methods
         Unary(ClipboardRead, O, Capabilities.ClipboardRead, "The clipboard's contents.", [], typeof(ClipboardContents),
             async (c, p, ct) => (await c.ReadClipboardAsync(ct).ConfigureAwait(false)).ToMap(), idempotent: true),
         Unary(ClipboardWrite, A, Capabilities.ClipboardWrite, "Replaces the clipboard's contents.", [Contents], null,
-            async (c, p, ct) => await Done(c.WriteClipboardAsync(p.Value(Contents, ClipboardContents.FromMap), ct)).ConfigureAwait(false)),
+            async (c, p, ct) => await Done(c.WriteClipboardAsync(p.Value(Contents, ClipboardToWrite), ct)).ConfigureAwait(false)),
         Unary(FsRead, O, Capabilities.FsRead, "A whole file.", [Path], typeof(byte[]),
             async (c, p, ct) => new MsgMap(1) { ["data"] = await c.ReadFileAsync(p.String(Path), ct).ConfigureAwait(false) }, idempotent: true),
         Unary(FsWrite, A, Capabilities.FsWrite, "Replaces a file, creating missing parent directories.", [Path, Data], null,
@@ -166,8 +166,11 @@ public static class Methods
             async (c, p, ct) => await Done(c.LockAsync(ct)).ConfigureAwait(false)),
         Unary(NotificationsList, O, Capabilities.NotificationsList, "Recent desktop notifications.", [], typeof(IReadOnlyList<Notification>),
             async (c, p, ct) => Items(await c.ListNotificationsAsync(ct).ConfigureAwait(false), n => n.ToMap()), idempotent: true),
-        Streaming(DisplaySubscribe, Capabilities.DisplayStream, "Frames of a display as it changes.", [DisplayId, Fps, Region], typeof(DisplayFrame),
-            (c, p, ct) => Encode(c.SubscribeDisplayAsync(p.NullableString(DisplayId), Math.Clamp(p.Int32(Fps), 1, MaxStreamFps), p.NullableValue(Region, Rect.FromMap), ct), frame => frame.ToMap(), ct)),
+        Streaming(DisplaySubscribe, Capabilities.DisplayStream, "Frames of a display: the first at once, then on change, and at least one a second.", [DisplayId, Fps, Region, Format, Quality], typeof(DisplayFrame),
+            (c, p, ct) => Encode(
+                c.SubscribeDisplayAsync(p.NullableString(DisplayId), Math.Clamp(p.Int32(Fps), 1, MaxStreamFps), p.NullableValue(Region, Rect.FromMap), ImageFormat(p), ImageQuality(p), ct),
+                frame => frame.ToMap(),
+                ct)),
         Streaming(InputSubscribe, Capabilities.InputPointer, "Pointer and key events on the controlled machine.", [], typeof(object),
             (c, p, ct) => Encode(c.SubscribeInputAsync(ct), InputEvent, ct)),
 
@@ -240,9 +243,9 @@ public static class Methods
         return argv.Count == 0 ? throw ParamReader.Error("parameter 'argv' must name a program") : argv;
     }
 
-    // format and quality are this implementation's extension of display.capture; checking them here keeps
-    // every backend from having to.
-    private static string? CaptureFormat(ParamReader p) =>
+    // format and quality are this implementation's extension of display.capture and display.subscribe; checking
+    // them here keeps every backend from having to.
+    private static string? ImageFormat(ParamReader p) =>
         p.NullableString(Format) switch
         {
             null => null,
@@ -251,13 +254,22 @@ public static class Methods
                 $"parameter 'format' must be one of {string.Join(", ", PixmapFormat.All.Order(StringComparer.Ordinal))}, got {PyRepr.Format(format)}"),
         };
 
-    private static int? CaptureQuality(ParamReader p) =>
+    private static int? ImageQuality(ParamReader p) =>
         p.NullableInt32(Quality) switch
         {
             null => null,
             var quality and >= 0 and <= 100 => quality,
             var quality => throw ParamReader.Error($"parameter 'quality' must be between 0 and 100, got {quality}"),
         };
+
+    // ClipboardContents reads a missing entries key as the empty list (spec §17), and writing that would clear the
+    // clipboard: a client sending another shape (the JS SDK sends {"text": …}) is told the expected one instead.
+    private static ClipboardContents ClipboardToWrite(MsgMap map, string errorCode, string context) =>
+        map.GetValueOrDefault("entries") is not null
+            ? ClipboardContents.FromMap(map, errorCode, context)
+            : throw new ProtocolException(errorCode,
+                $"parameter 'contents' must be a ClipboardContents map {{'entries': [{{'mime_type': str, 'data': bytes}}, ...]}}, got " +
+                (map.Count == 0 ? "an empty map" : $"a map with keys {string.Join(", ", map.Keys.Select(k => PyRepr.Format(k)))}"));
 
     private static MsgMap InputEvent(object item) => item switch
     {

@@ -157,8 +157,8 @@ public sealed class ModularComputer : IComputer, IAsyncDisposable, IDisposable
     public Task<Point> CursorPositionAsync(CancellationToken cancellationToken = default) =>
         Serving(_screen, Capabilities.DisplayCapture)?.CursorPositionAsync(cancellationToken) ?? Fail<Point>(Capabilities.DisplayCapture);
 
-    public IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId = null, int fps = 30, Rect? region = null, CancellationToken cancellationToken = default) =>
-        Serving(_screen, Capabilities.DisplayStream)?.SubscribeDisplayAsync(displayId, fps, region, cancellationToken)
+    public IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId = null, int fps = 30, Rect? region = null, string? format = null, int? quality = null, CancellationToken cancellationToken = default) =>
+        Serving(_screen, Capabilities.DisplayStream)?.SubscribeDisplayAsync(displayId, fps, region, format, quality, cancellationToken)
         ?? FailStream<DisplayFrame>(Unsupported(Capabilities.DisplayStream));
 
     public Task PointerAsync(PointerEvent pointerEvent, CancellationToken cancellationToken = default) =>

@@ -120,7 +120,7 @@ public abstract class UnsupportedComputer : IComputer
     public virtual Task<IReadOnlyList<Notification>> ListNotificationsAsync(CancellationToken cancellationToken = default) =>
         Fail<IReadOnlyList<Notification>>(Capabilities.NotificationsList);
 
-    public virtual IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId = null, int fps = 30, Rect? region = null, CancellationToken cancellationToken = default) =>
+    public virtual IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId = null, int fps = 30, Rect? region = null, string? format = null, int? quality = null, CancellationToken cancellationToken = default) =>
         FailStream<DisplayFrame>(Unsupported(Capabilities.DisplayStream));
 
     // Upstream local backends report input.pointer for input.subscribe (spec §16 'cap' column).

@@ -224,6 +224,30 @@ public class ComputerDispatcherTests
         Assert.Equal(message, error.Message);
     }
 
+    [Theory]
+    [InlineData("text", "a map with keys 'text'")]
+    [InlineData(null, "an empty map")]
+    public async Task Clipboard_write_of_another_shape_names_the_expected_one_and_writes_nothing(string? key, string got)
+    {
+        var contents = key is null ? new MsgMap() : Map((key, "hello"));
+
+        var error = await WireError(() => Dispatcher.InvokeAsync("clipboard.write", Map(("contents", contents)), default).AsTask());
+
+        Assert.Equal(ErrorCodes.InvalidArgument, error.Code);
+        Assert.Equal($"parameter 'contents' must be a ClipboardContents map {{'entries': [{{'mime_type': str, 'data': bytes}}, ...]}}, got {got}", error.Message);
+        Assert.Null(_computer.Clipboard);
+    }
+
+    [Fact]
+    public async Task Clipboard_write_takes_entries_and_an_empty_list_of_them_to_clear_it()
+    {
+        await Dispatcher.InvokeAsync("clipboard.write", Map(("contents", ClipboardContents.FromText("hé").ToMap())), default);
+        Assert.Equal("hé", _computer.Clipboard!.Text);
+
+        await Dispatcher.InvokeAsync("clipboard.write", Map(("contents", Map(("entries", new List<object?>())))), default);
+        Assert.Empty(_computer.Clipboard!.Entries);
+    }
+
     [Fact]
     public async Task List_results_are_wrapped_in_items()
     {
@@ -292,11 +316,31 @@ public class ComputerDispatcherTests
     }
 
     [Fact]
-    public async Task Display_subscribe_defaults_to_30_fps()
+    public async Task Display_subscribe_defaults_to_30_fps_and_the_backend_s_png()
     {
         await Drain(Dispatcher.StreamAsync("display.subscribe", new MsgMap(), default));
 
         Assert.Equal(30, _computer.Fps);
+        Assert.Equal((null, null), _computer.StreamEncoding);
+    }
+
+    [Fact]
+    public async Task Display_subscribe_passes_the_format_and_quality_asked_for()
+    {
+        await Drain(Dispatcher.StreamAsync("display.subscribe", Map(("format", "jpeg"), ("quality", 60L)), default));
+
+        Assert.Equal(("jpeg", 60), _computer.StreamEncoding);
+    }
+
+    [Theory]
+    [InlineData("format", "gif", "parameter 'format' must be one of jpeg, png, raw_rgb, raw_rgba, webp, got 'gif'")]
+    [InlineData("quality", -1L, "parameter 'quality' must be between 0 and 100, got -1")]
+    public async Task Display_subscribe_rejects_unknown_format_and_quality(string key, object value, string message)
+    {
+        var error = await WireError(() => Drain(Dispatcher.StreamAsync("display.subscribe", Map((key, value)), default)));
+
+        Assert.Equal(ErrorCodes.InvalidArgument, error.Code);
+        Assert.Equal(message, error.Message);
     }
 
     [Fact]
@@ -374,7 +418,11 @@ public class ComputerDispatcherTests
 
         public int Fps { get; private set; }
 
+        public (string? Format, int? Quality) StreamEncoding { get; private set; }
+
         public (string, Rect)? Moved { get; private set; }
+
+        public ClipboardContents? Clipboard { get; private set; }
 
         public override string Backend => "test";
 
@@ -395,6 +443,12 @@ public class ComputerDispatcherTests
         public override Task UIActionAsync(UIElement element, string action = "click", string? app = null, CancellationToken cancellationToken = default)
         {
             (Element, Action, App) = (element, action, app);
+            return Task.CompletedTask;
+        }
+
+        public override Task WriteClipboardAsync(ClipboardContents contents, CancellationToken cancellationToken = default)
+        {
+            Clipboard = contents;
             return Task.CompletedTask;
         }
 
@@ -426,9 +480,11 @@ public class ComputerDispatcherTests
             return Task.FromResult(new CompletedCommand(0, "x"u8.ToArray(), []));
         }
 
-        public override async IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId = null, int fps = 30, Rect? region = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public override async IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(
+            string? displayId = null, int fps = 30, Rect? region = null, string? format = null, int? quality = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             Fps = fps;
+            StreamEncoding = (format, quality);
             for (var i = 0; i < 2; i++)
             {
                 await Task.Yield();

@@ -274,7 +274,7 @@ public sealed class ModularComputerTests
 
         public Task<Point> CursorPositionAsync(CancellationToken cancellationToken) => Task.FromResult(new Point(0, 0));
 
-        public IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId, int fps, Rect? region, CancellationToken cancellationToken) =>
+        public IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId, int fps, Rect? region, string? format, int? quality, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("a screen without display.stream must not be asked for frames");
 
         public void Dispose() => OnDispose?.Invoke();
@@ -323,7 +323,7 @@ public sealed class ModularComputerTests
 
         public Task<Point> CursorPositionAsync(CancellationToken cancellationToken) => Record("display.cursor_position", new Point(0, 0));
 
-        public async IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId, int fps, Rect? region, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId, int fps, Rect? region, string? format, int? quality, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             yield return await Record("display.subscribe", new DisplayFrame(new Pixmap([1], 1, 1, 1, 1)));
         }

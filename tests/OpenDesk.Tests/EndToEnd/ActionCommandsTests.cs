@@ -169,10 +169,8 @@ public sealed class ActionCommandsTests : IDisposable
     /// <summary>The pointer position as xdotool, an observer of its own, reads it from the display serve started.</summary>
     private static string PointerSeenBy(RunningCommand serve)
     {
-        var display = System.Text.RegularExpressions.Regex.Match(serve.Output, @"started a virtual display (:\d+) ");
-        Assert.True(display.Success, serve.Output);
         var info = new System.Diagnostics.ProcessStartInfo("xdotool", ["getmouselocation"]) { RedirectStandardOutput = true };
-        info.Environment["DISPLAY"] = display.Groups[1].Value;
+        info.Environment["DISPLAY"] = EndToEndScope.VirtualDisplayOf(serve);
         using var xdotool = System.Diagnostics.Process.Start(info)!;
         var location = xdotool.StandardOutput.ReadToEnd();
         xdotool.WaitForExit();

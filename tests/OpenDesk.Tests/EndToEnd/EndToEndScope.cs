@@ -41,6 +41,14 @@ internal sealed class EndToEndScope : IDisposable
         return serve;
     }
 
+    /// <summary>The X display <c>serve --virtual-display</c> said it started, e.g. <c>:42</c>, for observers to open.</summary>
+    public static string VirtualDisplayOf(RunningCommand serve)
+    {
+        var started = System.Text.RegularExpressions.Regex.Match(serve.Output, @"started a virtual display (:\d+) ");
+        Assert.True(started.Success, $"serve did not say which display it started:\n{serve.Output}");
+        return started.Groups[1].Value;
+    }
+
     /// <summary>Runs <c>pair</c> on the server home and <c>pair-with</c> from the controller; returns the server-side name.</summary>
     public async Task<string> PairAsync(string server, string controller, int port, string name)
     {

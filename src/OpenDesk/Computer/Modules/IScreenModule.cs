@@ -25,7 +25,14 @@ public interface IScreenModule : IComputerModule
 
     /// <summary>
     /// The <c>display.subscribe</c> stream (<c>display.stream</c>): frames of a display at up to
-    /// <paramref name="fps"/>. Only called when the module lists <c>display.stream</c>.
+    /// <paramref name="fps"/>; the first at once, then on change, and at least one a second while nothing changes
+    /// (<see cref="IComputer.SubscribeDisplayAsync"/>). Only called when the module lists <c>display.stream</c>.
     /// </summary>
-    IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId, int fps, Rect? region, CancellationToken cancellationToken);
+    /// <param name="displayId">The display; null means the primary display.</param>
+    /// <param name="fps">Frames per second at most, already capped at 30.</param>
+    /// <param name="region">A part of the display in logical pixels; null means all of it.</param>
+    /// <param name="format">One of <see cref="PixmapFormat"/>; null means png.</param>
+    /// <param name="quality">0–100 for the lossy formats; null means the module's default.</param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    IAsyncEnumerable<DisplayFrame> SubscribeDisplayAsync(string? displayId, int fps, Rect? region, string? format, int? quality, CancellationToken cancellationToken);
 }

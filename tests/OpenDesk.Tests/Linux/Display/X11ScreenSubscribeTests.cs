@@ -9,6 +9,10 @@ public sealed class X11ScreenSubscribeTests : IClassFixture<XvfbFixture>
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
+    // Idle frames go out FrameStream.IdleInterval after the capture of the last one; the consumer's clock starts a
+    // little later, after that frame was encoded and handed over.
+    private static readonly TimeSpan IdleLowerBound = FrameStream.IdleInterval - TimeSpan.FromMilliseconds(300);
+
     private readonly XvfbFixture _x;
 
     public X11ScreenSubscribeTests(XvfbFixture x)
@@ -67,9 +71,10 @@ public sealed class X11ScreenSubscribeTests : IClassFixture<XvfbFixture>
 
         var first = await NextAsync(frames);
         Assert.Equal((200, 100, PixmapFormat.Jpeg), (first.Pixmap.Width, first.Pixmap.Height, first.Pixmap.Format));
+        var previous = System.Diagnostics.Stopwatch.StartNew();
 
-        var pending = frames.MoveNextAsync().AsTask();
-        using var xterm = _x.Start("xterm", "-bg", "#00ff00", "-geometry", "20x5+1500+800", "-e", "sleep", "600");
+        // An xterm outside the region, whose cursor keeps blinking: only the idle frames, a second apart, may follow.
+        using var xterm = _x.Start("xterm", "-bg", "#00ff00", "-bc", "-geometry", "20x5+1500+800", "-e", "sleep", "600");
         try
         {
             XvfbFixture.WaitUntil(() =>
@@ -77,17 +82,44 @@ public sealed class X11ScreenSubscribeTests : IClassFixture<XvfbFixture>
                 using var corner = Pixels.Decode(screen.Capture(null, new Rect(1550, 820, 4, 4), downscale: true, PixmapFormat.RawRgb));
                 return Pixels.IsColour(corner, 1, 1, new SKColor(0, 0xff, 0));
             }, Patience, "the xterm outside the region to appear");
-            Assert.NotSame(pending, await Task.WhenAny(pending, Task.Delay(Quiet)));
+            for (var i = 0; i < 2; i++)
+            {
+                var idle = await NextAsync(frames);
+                Assert.True(previous.Elapsed >= IdleLowerBound, $"frame {idle.FrameNumber} came {previous.Elapsed.TotalMilliseconds} ms after the one before, though nothing in the region changed");
+                previous.Restart();
+                using var bitmap = Pixels.Decode(idle.Pixmap);
+                Pixels.AssertColour(bitmap, 100, 50, new SKColor(0xff, 0, 0), tolerance: 12);
+            }
 
             _x.Run("xsetroot", "-solid", "#0000ff");
-            Assert.True(await pending.WaitAsync(Patience));
-            Assert.Equal(1, frames.Current.FrameNumber);
+            await WaitForColourAsync(frames, new SKColor(0, 0, 0xff));
         }
         finally
         {
             xterm.Kill();
             xterm.WaitForExit();
             await cts.CancelAsync();
+        }
+    }
+
+    [XvfbFact]
+    public async Task Subscribe_SendsAFrameEverySecondWhileNothingChanges()
+    {
+        using var screen = new X11Screen(_x.DisplayName);
+        _x.Run("xsetroot", "-solid", "#00ff00");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var frames = screen.Subscribe(null, 30, null, cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
+
+        var first = await NextAsync(frames);
+        Assert.Equal(PixmapFormat.Png, first.Pixmap.Format);
+        var previous = System.Diagnostics.Stopwatch.StartNew();
+        for (var expected = 1; expected <= 3; expected++)
+        {
+            var idle = await NextAsync(frames);
+            Assert.True(previous.Elapsed >= IdleLowerBound, $"an idle frame came after {previous.Elapsed.TotalMilliseconds} ms, not a second");
+            previous.Restart();
+            Assert.Equal((expected, true), (idle.FrameNumber, idle.Keyframe));
+            Assert.Equal(first.Pixmap.Data, idle.Pixmap.Data);
         }
     }
 
@@ -138,6 +170,21 @@ public sealed class X11ScreenSubscribeTests : IClassFixture<XvfbFixture>
         Assert.Equal(ErrorCodes.InvalidArgument, WireErrors.Of(() => screen.Subscribe("nope", 30, null)).Code);
         Assert.Equal(ErrorCodes.InvalidArgument, WireErrors.Of(() => screen.Subscribe(null, 0, null)).Code);
         Assert.Equal(ErrorCodes.InvalidArgument, WireErrors.Of(() => screen.Subscribe(null, 30, null, "gif")).Code);
+    }
+
+    private static async Task WaitForColourAsync(IAsyncEnumerator<DisplayFrame> frames, SKColor colour)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            using var bitmap = Pixels.Decode((await NextAsync(frames)).Pixmap);
+            if (Pixels.IsColour(bitmap, bitmap.Width / 2, bitmap.Height / 2, colour, tolerance: 12))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no frame showed {colour}");
+        }
     }
 
     private static async Task<DisplayFrame> NextAsync(IAsyncEnumerator<DisplayFrame> frames)
