@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using OpenDesk.Cli.Json;
@@ -34,13 +35,13 @@ internal static partial class CliRunner
         if (parse.Action is ParseErrorAction)
         {
             // "Required command was not provided." only adds noise beside a more specific error.
-            var errors = parse.Errors.Select(e => e.Message).ToList();
+            var errors = parse.Errors.Select(FriendlyParseError).ToList();
             if (errors.Count > 1)
             {
                 errors.RemoveAll(e => e.StartsWith("Required command was not provided", StringComparison.Ordinal));
             }
 
-            return UsageError(parse.CommandResult.Command, errors.Select(FriendlyParseError));
+            return UsageError(parse.CommandResult.Command, errors);
         }
 
         // Ctrl-C and SIGTERM cancel the running command, which then ends the way it chooses ("Shutting down.",
@@ -175,14 +176,34 @@ internal static partial class CliRunner
     };
 
     /// <summary>System.CommandLine names .NET types in its errors; users think in numbers.</summary>
-    private static string FriendlyParseError(string message) =>
-        ParseTypeName().Replace(message, match => match.Groups[1].Value switch
+    private static string FriendlyParseError(ParseError error)
+    {
+        // A value outside an option's choices is listed one per line, tab-indented, without naming the option.
+        var notAmong = NotAmongChoices().Match(error.Message);
+        if (notAmong.Success)
+        {
+            var choices = string.Join(", ", notAmong.Groups[2].Captures.Select(c => c.Value));
+            var owner = error.SymbolResult switch
+            {
+                OptionResult option => option.Option.Name,
+                ArgumentResult { Parent: OptionResult option } => option.Option.Name,
+                ArgumentResult argument => argument.Argument.Name,
+                _ => "the value",
+            };
+            return $"{owner} must be one of {choices}; got '{notAmong.Groups[1].Value}'";
+        }
+
+        return ParseTypeName().Replace(error.Message, match => match.Groups[1].Value switch
         {
             "System.Int32" or "System.Int64" => "as a whole number",
             "System.Double" or "System.Single" => "as a number",
             var other => match.Value,
         });
+    }
 
     [GeneratedRegex(@"as expected type '([\w.]+)'")]
     private static partial Regex ParseTypeName();
+
+    [GeneratedRegex(@"^Argument '(.*)' not recognized\. Must be one of:(?:\s*'([^']*)')+\s*$")]
+    private static partial Regex NotAmongChoices();
 }

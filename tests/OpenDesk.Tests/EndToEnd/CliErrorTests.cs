@@ -90,6 +90,15 @@ public sealed class CliErrorTests : IDisposable
     [InlineData("peers rename laptop", "opendesk peers rename <target> <new> [options]", "Required argument 'new' missing for command: 'rename'.")]
     [InlineData("frobnicate", "opendesk <command> [options]", "Unrecognized command or argument 'frobnicate'.")]
     [InlineData("audit --limit -1", "opendesk audit [options]", "--limit must be at least 0, got -1")]
+    [InlineData("serve --approve maybe", "opendesk serve [options]", "--approve must be one of auto, console; got 'maybe'")]
+    [InlineData("click desk 10", "opendesk click <peer> <x> <y> [options]", "Required argument 'y' missing for command: 'click'.")]
+    [InlineData("click desk ten 10", "opendesk click <peer> <x> <y> [options]", "Cannot parse argument 'ten' for command 'click' as a number.")]
+    [InlineData("click desk 10 10 --button side", "opendesk click <peer> <x> <y> [options]", "--button must be one of left, right, middle; got 'side'")]
+    [InlineData("screenshot desk -o x.png --format gif", "opendesk screenshot <peer> [options]", "--format must be one of png, jpeg, webp; got 'gif'")]
+    [InlineData("screenshot desk -o x.png --max-width 0", "opendesk screenshot <peer> [options]", "--max-width must be at least 16, got 0")]
+    [InlineData("screenshot desk", "opendesk screenshot <peer> [options]", "Option '--output' is required.")]
+    [InlineData("key desk ctrl+", "opendesk key <peer> <combo> [options]", "key combination 'ctrl+' has an empty part; write keys joined by +, e.g. ctrl+shift+t (the + key itself is plus)")]
+    [InlineData("run desk", "opendesk run <peer> <command>... [options]", "Required argument 'command' missing for command: 'run'.")]
     public async Task A_wrong_command_line_shows_the_error_and_a_short_usage(string command, string usage, string error)
     {
         var home = _scope.Home("usage");
@@ -134,6 +143,10 @@ public sealed class CliErrorTests : IDisposable
         var result = await OpendeskCli.RunAsync("connect", "desk", "--home", _scope.Home("c"), "--screenshot", "/nonexistent/x.png");
 
         AssertOneError(result, 1, "ERROR: cannot save --screenshot to /nonexistent/x.png: the directory /nonexistent does not exist. Create it first or choose another path.");
+
+        var shot = await OpendeskCli.RunAsync("screenshot", "desk", "--home", _scope.Home("c"), "-o", "/nonexistent/x.png");
+
+        AssertOneError(shot, 1, "ERROR: cannot save the screenshot to /nonexistent/x.png: the directory /nonexistent does not exist. Create it first or choose another path.");
     }
 
     [Fact]
