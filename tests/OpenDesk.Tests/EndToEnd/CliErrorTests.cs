@@ -177,6 +177,28 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Hints_name_this_command_s_own_options_and_nothing_from_other_implementations()
+    {
+        // Console approval without a terminal (the test's stdin is a pipe) points at --approve auto.
+        var serve = _scope.Start("serve", "--home", TrustedDesk(), "--host", "127.0.0.1", "--port", "0", "--no-mdns", "--no-desktop", "--approve", "console");
+        await serve.WaitForOutputAsync("listening on");
+        Assert.Contains("console approval: no TTY available — every action will be denied (observations still pass). Approve automatically (serve --approve auto)", serve.Output, StringComparison.Ordinal);
+
+        // A paired desk without an address, and no mDNS answer for it.
+        var controller = _scope.Home("lost");
+        new TrustStore(new OpenDeskHome(controller)).Add(Key(3), "desk", PeerRole.Remote);
+        var lost = await OpendeskCli.RunAsync("connect", "desk", "--home", controller);
+        AssertOneError(lost, 1, "ERROR: peer 'desk' is paired but has no cached address and could not be located on the LAN within ");
+        Assert.Contains("run `opendesk pair-with <host-ip> <code>` to give it an address, or make sure mDNS (UDP port 5353) reaches this machine.", lost.Err, StringComparison.Ordinal);
+
+        foreach (var text in new[] { serve.Output, lost.Err })
+        {
+            Assert.DoesNotContain("wsl-setup", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("AllowAllPolicy", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Json_errors_are_one_json_document_on_stdout_too()
     {
         var home = _scope.Home("json");
