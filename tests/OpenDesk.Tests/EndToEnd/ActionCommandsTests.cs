@@ -167,15 +167,8 @@ public sealed class ActionCommandsTests : IDisposable
     }
 
     /// <summary>The pointer position as xdotool, an observer of its own, reads it from the display serve started.</summary>
-    private static string PointerSeenBy(RunningCommand serve)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo("xdotool", ["getmouselocation"]) { RedirectStandardOutput = true };
-        info.Environment["DISPLAY"] = EndToEndScope.VirtualDisplayOf(serve);
-        using var xdotool = System.Diagnostics.Process.Start(info)!;
-        var location = xdotool.StandardOutput.ReadToEnd();
-        xdotool.WaitForExit();
-        return string.Join(' ', location.Split(' ')[..2]);
-    }
+    private static string PointerSeenBy(RunningCommand serve) =>
+        string.Join(' ', EndToEndScope.Observe(EndToEndScope.VirtualDisplayOf(serve), "xdotool", "getmouselocation").Split(' ')[..2]);
 
     /// <summary>The ButtonPress events xev wrote to <paramref name="path"/>, once there are at least <paramref name="count"/>.</summary>
     private static async Task<string[]> WaitForPressesAsync(string path, int count)

@@ -49,6 +49,19 @@ internal sealed class EndToEndScope : IDisposable
         return started.Groups[1].Value;
     }
 
+    /// <summary>Runs an observer such as xdotool or xclip on <paramref name="display"/> and returns what it printed.</summary>
+    public static string Observe(string display, string program, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["DISPLAY"] = display;
+        using var observer = System.Diagnostics.Process.Start(info)!;
+        var error = observer.StandardError.ReadToEndAsync();
+        var output = observer.StandardOutput.ReadToEnd();
+        Assert.True(observer.WaitForExit(10_000), $"{program} did not finish");
+        Assert.True(observer.ExitCode == 0, $"{program} failed: {error.Result}");
+        return output;
+    }
+
     /// <summary>Runs <c>pair</c> on the server home and <c>pair-with</c> from the controller; returns the server-side name.</summary>
     public async Task<string> PairAsync(string server, string controller, int port, string name)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Versioning;
 using OpenDesk.Client;
@@ -76,15 +75,5 @@ public sealed class UpstreamClientInteropTests : IDisposable
 
     public void Dispose() => _scope.Dispose();
 
-    private static string ClipboardSeenByXclip(string display)
-    {
-        var info = new ProcessStartInfo("xclip", ["-o", "-selection", "clipboard"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["DISPLAY"] = display;
-        using var xclip = Process.Start(info)!;
-        var text = xclip.StandardOutput.ReadToEnd();
-        var error = xclip.StandardError.ReadToEnd();
-        Assert.True(xclip.WaitForExit(10_000), "xclip did not finish");
-        Assert.True(xclip.ExitCode == 0, error);
-        return text;
-    }
+    private static string ClipboardSeenByXclip(string display) => EndToEndScope.Observe(display, "xclip", "-o", "-selection", "clipboard");
 }
