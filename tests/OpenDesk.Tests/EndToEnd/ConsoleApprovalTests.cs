@@ -21,9 +21,9 @@ public sealed class ConsoleApprovalTests : IDisposable
         new TrustStore(server).Add(Identity.LoadOrCreate(client).PublicKey, "laptop", PeerRole.Controller);
         var port = LocalPorts.Free();
         var launcher = OpendeskCli.LauncherPath;
-        var command = $"'{launcher}' serve --home '{server.Path}' --host 127.0.0.1 --port {port.ToString(CultureInfo.InvariantCulture)} --approve console --no-mdns";
+        var command = $"'{launcher}' serve --home '{server.Path}' --host 127.0.0.1 --port {port.ToString(CultureInfo.InvariantCulture)} --approve console --no-mdns --no-desktop";
         var info = new ProcessStartInfo("script") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        // Headless on purpose: an approved call then fails as capability_unsupported, a denied one as permission_denied.
+        // Headless on purpose (--no-desktop): an approved call then fails as capability_unsupported, a denied one as permission_denied.
         info.Environment.Remove("DISPLAY");
         foreach (var arg in new[] { "-qfec", command, "/dev/null" })
         {
