@@ -76,7 +76,9 @@ public sealed class ActionCommandsTests : IDisposable
 
         Assert.Equal("Pressed return.", (await Cli("key", "desk", "Enter")).Out.Trim());
         Assert.Equal("Pressed ctrl+d.", (await Cli("key", "desk", "ctrl+d")).Out.Trim());
-        Assert.Equal("héllo wörld\n", await WaitForFileAsync(typed));
+
+        // cat writes the line at Enter and exits at ctrl+d.
+        Assert.Equal("héllo wörld\n", await WaitForFileAsync(typed, $"nothing typed reached {typed}", complete: text => text.EndsWith('\n')));
 
         // Which button, and how many presses, as xev reports them from its own window.
         var events = Path.Combine(desk, "xev.txt");
@@ -133,10 +135,13 @@ public sealed class ActionCommandsTests : IDisposable
 
         Assert.Equal(0, (await OpendeskCli.RunAsync("disconnect", "--home", desk)).Exit);
         await holder.WaitForOutputAsync("Evicted by the server");
-        var sleeper = _scope.Start("run", "desk", "--home", laptop, "--", "sleep", "30");
-        await WaitForSessionAsync(desk);
+        // The marker shows the program running, so the command is evicted while it waits for the result.
+        var running = Path.Combine(desk, "running");
+        var sleeper = _scope.Start("run", "desk", "--home", laptop, "--", "sh", "-c", $"touch {running}; exec sleep 30");
+        await WaitForFileAsync(running, "the program run started never ran", complete: _ => true);
         Assert.Equal(0, (await OpendeskCli.RunAsync("disconnect", "--home", desk)).Exit);
-        Assert.Equal(4, await sleeper.WaitForExitAsync(30));
+        var evicted = await sleeper.WaitForExitAsync(30);
+        Assert.True(evicted == 4, $"run exited {evicted} when evicted:\n{sleeper.Output}");
         Assert.Contains("ERROR: session evicted by server: admin_disconnect", sleeper.Output, StringComparison.Ordinal);
     }
 
@@ -189,28 +194,17 @@ public sealed class ActionCommandsTests : IDisposable
         }
     }
 
-    private static async Task<string> WaitForFileAsync(string path)
+    private static async Task<string> WaitForFileAsync(string path, string failure, Func<string, bool> complete)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
-            // cat exits at ctrl+d, and only then is the file complete.
-            if (File.Exists(path) && File.ReadAllText(path) is { Length: > 0 } text && text.EndsWith('\n'))
+            if (File.Exists(path) && File.ReadAllText(path) is var text && complete(text))
             {
                 return text;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"nothing typed reached {path}");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task WaitForSessionAsync(string desk)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await OpendeskCli.RunAsync("sessions", "--home", desk)).Out.Trim() == "No active session.")
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the run command never held a session");
+            Assert.True(DateTime.UtcNow < deadline, failure);
             await Task.Delay(100);
         }
     }
