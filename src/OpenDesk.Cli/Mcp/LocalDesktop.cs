@@ -28,7 +28,17 @@ internal sealed class LocalDesktop(ILogger logger) : IAsyncDisposable
                 : $"the X display '{display}' cannot be opened");
         }
 
-        var host = await DesktopHost.StartAsync(virtualDisplaySize: null, logger, cancellationToken);
+        DesktopHost host;
+        try
+        {
+            host = await DesktopHost.StartAsync(virtualDisplaySize: null, noDesktop: false, logger, cancellationToken);
+        }
+        catch (CliException ex)
+        {
+            // serve's wording for a display that answered the probe but not the backend; the MCP tools report OpenDeskException.
+            throw new OpenDeskException(ex.Message, ex);
+        }
+
         if (!host.Computer.Manifest.Supports(OpenDesk.Protocol.Capabilities.DisplayCapture))
         {
             await host.DisposeAsync();
