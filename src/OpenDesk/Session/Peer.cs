@@ -15,6 +15,9 @@ namespace OpenDesk.Session;
 /// </summary>
 public sealed class Peer : IAsyncDisposable
 {
+    /// <summary>How many PUSHes are kept for a handler that is not yet there; the protocol's one topic needs one.</summary>
+    private const int MaxUnheardPushes = 8;
+
     private readonly SecureChannel _channel;
     private readonly PeerOptions _options;
     private readonly IRequestDispatcher? _dispatcher;
@@ -24,6 +27,9 @@ public sealed class Peer : IAsyncDisposable
     private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _handlersDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _callSlots;
+    private readonly Lock _pushGate = new();
+    private Action<PushFrame>? _pushReceived;
+    private List<PushFrame>? _unheardPushes = [];
     private long _lastId;
     private volatile Exception? _closeReason;
     private Task? _receiveLoop;
@@ -40,8 +46,36 @@ public sealed class Peer : IAsyncDisposable
         _callSlots = new SemaphoreSlim(_options.MaxConcurrentCalls, _options.MaxConcurrentCalls);
     }
 
-    /// <summary>Raised on the receive loop for every PUSH, before any close that follows it is processed.</summary>
-    public event Action<PushFrame>? PushReceived;
+    /// <summary>
+    /// Raised on the receive loop for every PUSH, before any close that follows it is processed. A server may push
+    /// right behind its HELLO (an eviction racing the login), before its caller had a chance to listen: the first
+    /// few PUSHes that arrive while nobody listens are handed to the first handler as it is added.
+    /// </summary>
+    public event Action<PushFrame>? PushReceived
+    {
+        add
+        {
+            PushFrame[] missed;
+            lock (_pushGate)
+            {
+                _pushReceived += value;
+                missed = _unheardPushes is { Count: > 0 } ? [.. _unheardPushes] : [];
+                _unheardPushes = null;
+            }
+
+            foreach (var push in missed)
+            {
+                Deliver(value, push);
+            }
+        }
+        remove
+        {
+            lock (_pushGate)
+            {
+                _pushReceived -= value;
+            }
+        }
+    }
 
     public HelloFrame? RemoteHello { get; private set; }
 
@@ -524,7 +558,26 @@ public sealed class Peer : IAsyncDisposable
 
     private void RaisePush(PushFrame push)
     {
-        var handlers = PushReceived;
+        Action<PushFrame>? handlers;
+        lock (_pushGate)
+        {
+            handlers = _pushReceived;
+            if (handlers is null)
+            {
+                if (_unheardPushes is { Count: < MaxUnheardPushes })
+                {
+                    _unheardPushes.Add(push);
+                }
+
+                return;
+            }
+        }
+
+        Deliver(handlers, push);
+    }
+
+    private static void Deliver(Action<PushFrame>? handlers, PushFrame push)
+    {
         if (handlers is null)
         {
             return;

@@ -194,6 +194,23 @@ public class PeerTests
     }
 
     [Fact]
+    public async Task A_push_that_arrives_before_anyone_listens_reaches_the_first_handler()
+    {
+        await using var peers = await ConnectedPeers.StartAsync(new TestDispatcher());
+        await peers.Server.PushAsync("session.evicted", new MsgMap { ["reason"] = "admin_disconnect" });
+        await peers.Server.CloseAsync();
+        await peers.Client.Closed.WaitAsync(Deadline);
+
+        var first = new List<string>();
+        var second = new List<string>();
+        peers.Client.PushReceived += push => first.Add((string)push.Payload["reason"]!);
+        peers.Client.PushReceived += push => second.Add((string)push.Payload["reason"]!);
+
+        Assert.Equal(["admin_disconnect"], first);
+        Assert.Empty(second);
+    }
+
+    [Fact]
     public async Task A_push_sent_just_before_close_is_seen_before_the_close()
     {
         await using var peers = await ConnectedPeers.StartAsync(new TestDispatcher());
