@@ -4,7 +4,7 @@ using System.Text;
 using OpenDesk.Cli.Json;
 using OpenDesk.Client;
 using OpenDesk.Computer;
-using SkiaSharp;
+using OpenDesk.Imaging;
 
 namespace OpenDesk.Cli.Commands;
 
@@ -79,7 +79,7 @@ internal static class ActionCommands
             var pixmap = await remote.CaptureAsync(format: wanted, cancellationToken: ct);
             if (parse.GetValue(maxWidth) is { } limit && pixmap.Width > limit)
             {
-                pixmap = Shrink(pixmap, limit, wanted);
+                pixmap = ScreenshotScaling.Render(pixmap, null, limit, Math.Max(1, (int)Math.Round((double)pixmap.Height * limit / pixmap.Width)), wanted);
             }
 
             await OutputFile.WriteAsync(path, pixmap.Data, "the screenshot", ct);
@@ -280,21 +280,6 @@ internal static class ActionCommands
         }
 
         return 0;
-    }
-
-    /// <summary>Scales <paramref name="pixmap"/> to <paramref name="maxWidth"/> pixels wide, keeping its aspect and its logical size.</summary>
-    private static Pixmap Shrink(Pixmap pixmap, int maxWidth, string format)
-    {
-        using var source = SKBitmap.Decode(pixmap.Data)
-            ?? throw new OpenDeskException($"the desk's screenshot ({pixmap.Format}, {pixmap.Data.Length} bytes) could not be decoded to scale it");
-        var height = Math.Max(1, (int)Math.Round((double)source.Height * maxWidth / source.Width));
-        using var scaled = source.Resize(new SKImageInfo(maxWidth, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
-            ?? throw new OpenDeskException($"the screenshot could not be scaled to {maxWidth}x{height}");
-        using var image = SKImage.FromBitmap(scaled);
-        using var data = image.Encode(
-            format switch { PixmapFormat.Jpeg => SKEncodedImageFormat.Jpeg, PixmapFormat.Webp => SKEncodedImageFormat.Webp, _ => SKEncodedImageFormat.Png },
-            format == PixmapFormat.Png ? 100 : 80);
-        return pixmap with { Data = data.ToArray(), Format = format, Width = maxWidth, Height = height };
     }
 
     private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);

@@ -4,7 +4,6 @@ using OpenDesk.Computer;
 using OpenDesk.Imaging;
 using OpenDesk.Mcp.Desks;
 using OpenDesk.Mcp.Imaging;
-using SkiaSharp;
 
 namespace OpenDesk.Mcp.Tools;
 
@@ -14,6 +13,12 @@ namespace OpenDesk.Mcp.Tools;
 /// </summary>
 internal static class ScreenshotTool
 {
+    /// <summary>Longest side of a screenshot unless the call asks otherwise.</summary>
+    public const int DefaultMaxSide = 1280;
+
+    /// <summary>The most encoded bytes an image may have: its base64 text is then at most 1,000,000 characters.</summary>
+    public const int MaxImageBytes = 750_000;
+
     private static readonly string[] Formats = [PixmapFormat.Png, PixmapFormat.Jpeg, PixmapFormat.Webp];
 
     private static readonly ToolParameter Format = ToolParameter.FromMethod(Methods.DisplayCapture, "format", description: "The image encoding.") with
@@ -42,7 +47,7 @@ internal static class ScreenshotTool
     private static readonly ToolParameter MaxSize = new("max_size", ToolValueKind.Integer,
         "The longest side of the image in pixels; the image is never larger than the screen's pixels (except with zoom), and never over 750 KB.")
     {
-        Default = (long)ScreenImaging.DefaultMaxSide,
+        Default = (long)DefaultMaxSide,
         Minimum = 64,
         Maximum = 4096,
     };
@@ -75,7 +80,7 @@ internal static class ScreenshotTool
 
         public int Quality { get; init; } = 80;
 
-        public int MaxSize { get; init; } = ScreenImaging.DefaultMaxSide;
+        public int MaxSize { get; init; } = DefaultMaxSide;
 
         /// <summary>The part of the desktop to show, in logical pixels; null for the whole display.</summary>
         public Rect? Area { get; init; }
@@ -96,42 +101,33 @@ internal static class ScreenshotTool
         var display = await DisplayAsync(call, request.DisplayId).ConfigureAwait(false);
         var area = request.Area is { } wanted ? Clip(wanted, display.Bounds, call) : display.Bounds;
 
-        SKImage bitmap;
-        SKRectI crop;
-        double density;
+        Pixmap capture;
+        Rect? crop = null;
         IReadOnlyList<Mark> marks = [];
         if (request.Marks)
         {
             var marked = await SetOfMarks.CaptureAsync(call.On(Methods.UITree), new SetOfMarksOptions { DisplayId = request.DisplayId, Format = PixmapFormat.Png }, ct)
                 .ConfigureAwait(false);
-            bitmap = ScreenImaging.Decode(new Pixmap(marked.Image, marked.Width, marked.Height, marked.LogicalWidth, marked.LogicalHeight));
-            density = marked.LogicalWidth > 0 ? (double)marked.Width / marked.LogicalWidth : 1;
-            crop = PixelRect(area, display.Bounds, density, bitmap);
+            capture = new Pixmap(marked.Image, marked.Width, marked.Height, marked.LogicalWidth, marked.LogicalHeight);
+            crop = PixelRect(area, display.Bounds, Density(capture));
             marks = marked.Marks;
         }
         else
         {
             var region = request.Area is null ? null : new Rect(area.X - display.Bounds.X, area.Y - display.Bounds.Y, area.Width, area.Height);
-            var pixmap = await call.On(Methods.DisplayCapture).CaptureAsync(
+            capture = await call.On(Methods.DisplayCapture).CaptureAsync(
                 request.DisplayId, region, downscale: false, SourceFormat(desk, request), SourceQuality(request), request.Cursor, ct).ConfigureAwait(false);
-            bitmap = ScreenImaging.Decode(pixmap);
-            density = pixmap.LogicalWidth > 0 ? (double)pixmap.Width / pixmap.LogicalWidth : 1;
-            crop = new SKRectI(0, 0, bitmap.Width, bitmap.Height);
         }
 
-        EncodedImage image;
-        using (bitmap)
-        {
-            var longest = Math.Max(area.Width, area.Height);
-            var scale = Math.Min(request.Zoom ? 4 * Math.Max(density, 1) : density, request.MaxSize / longest);
-            var width = Math.Max(1, (int)Math.Round(area.Width * scale));
-            var height = Math.Max(1, (int)Math.Round(area.Height * scale));
-            image = ScreenImaging.Render(bitmap, crop, width, height, request.Format, request.Quality);
-        }
+        var longest = Math.Max(area.Width, area.Height);
+        var scale = Math.Min(request.Zoom ? 4 * Math.Max(Density(capture), 1) : Density(capture), request.MaxSize / longest);
+        var width = Math.Max(1, (int)Math.Round(area.Width * scale));
+        var height = Math.Max(1, (int)Math.Round(area.Height * scale));
+        var image = ScreenshotScaling.Render(capture, crop, width, height, request.Format, request.Quality, MaxImageBytes);
 
         var frame = new ScreenFrame(area, image.Width, image.Height);
         desk.Remember(frame, marks);
-        return new ToolOutput().AddText(Describe(call, request, display, frame, image, marks)).AddImage(image.Data, image.MimeType);
+        return new ToolOutput().AddText(Describe(call, request, display, frame, image, marks)).AddImage(image.Data, MimeType(image.Format));
     }
 
     private static Request FromArguments(ToolCall call)
@@ -147,7 +143,7 @@ internal static class ScreenshotTool
         {
             Format = args.String(Format.Name) ?? PixmapFormat.Png,
             Quality = args.Int(Quality.Name) ?? 80,
-            MaxSize = args.Int(MaxSize.Name) ?? ScreenImaging.DefaultMaxSide,
+            MaxSize = args.Int(MaxSize.Name) ?? DefaultMaxSide,
             Area = rect is null ? null : ToLogical(call, rect),
             Zoom = args.Has(Zoom.Name),
             Cursor = args.Bool(Cursor.Name),
@@ -182,14 +178,19 @@ internal static class ScreenshotTool
         return new Rect(Math.Floor(left), Math.Floor(top), Math.Ceiling(right) - Math.Floor(left), Math.Ceiling(bottom) - Math.Floor(top));
     }
 
-    private static SKRectI PixelRect(Rect area, Rect screen, double density, SKImage bitmap)
+    /// <summary>How many image pixels a logical pixel of the capture is.</summary>
+    private static double Density(Pixmap capture) => capture.LogicalWidth > 0 ? (double)capture.Width / capture.LogicalWidth : 1;
+
+    /// <summary>A logical area of the screen as image pixels of a capture of the whole screen.</summary>
+    private static Rect PixelRect(Rect area, Rect screen, double density) =>
+        new((area.X - screen.X) * density, (area.Y - screen.Y) * density, area.Width * density, area.Height * density);
+
+    private static string MimeType(string format) => format switch
     {
-        var left = (int)Math.Floor((area.X - screen.X) * density);
-        var top = (int)Math.Floor((area.Y - screen.Y) * density);
-        var right = (int)Math.Ceiling((area.X - screen.X + area.Width) * density);
-        var bottom = (int)Math.Ceiling((area.Y - screen.Y + area.Height) * density);
-        return new SKRectI(Math.Clamp(left, 0, bitmap.Width - 1), Math.Clamp(top, 0, bitmap.Height - 1), Math.Clamp(right, left + 1, bitmap.Width), Math.Clamp(bottom, top + 1, bitmap.Height));
-    }
+        PixmapFormat.Jpeg => "image/jpeg",
+        PixmapFormat.Webp => "image/webp",
+        _ => "image/png",
+    };
 
     /// <summary>
     /// In process, raw pixels cost nothing to make or read. Over the network a lossless PNG keeps text crisp; a
@@ -235,7 +236,7 @@ internal static class ScreenshotTool
             : $"{call.Where} has no display '{displayId}'; its displays are {string.Join(", ", desk.Displays!.Select(d => $"'{d.Id}'"))}.");
     }
 
-    private static string Describe(ToolCall call, Request request, Display display, ScreenFrame frame, EncodedImage image, IReadOnlyList<Mark> marks)
+    private static string Describe(ToolCall call, Request request, Display display, ScreenFrame frame, Pixmap image, IReadOnlyList<Mark> marks)
     {
         var text = new StringBuilder();
         var scale = frame.ScaleX.ToString("0.######", CultureInfo.InvariantCulture);

@@ -1,31 +1,15 @@
 using OpenDesk.Computer;
 using SkiaSharp;
 
-namespace OpenDesk.Mcp.Imaging;
-
-/// <summary>An encoded image ready for a tool result.</summary>
-internal sealed record EncodedImage(byte[] Data, string Format, int Width, int Height)
-{
-    public string MimeType => Format switch
-    {
-        PixmapFormat.Jpeg => "image/jpeg",
-        PixmapFormat.Webp => "image/webp",
-        _ => "image/png",
-    };
-}
+namespace OpenDesk.Imaging;
 
 /// <summary>
-/// Decodes a capture, crops and scales it to the size an agent asked for, and encodes it under the byte budget of
-/// a tool result (clients such as Claude Desktop refuse results over 1 MB, and images travel as base64).
+/// Crops, scales and re-encodes screenshots on the controller, for wherever they go next: an agent's context (where
+/// clients such as Claude Desktop refuse tool results over 1 MB), a file, a smaller preview. Scaling keeps small
+/// text legible, and every capture format a server sends (PNG, JPEG, WebP, raw RGB/RGBA) is read.
 /// </summary>
-internal static class ScreenImaging
+public static class ScreenshotScaling
 {
-    /// <summary>Longest side of a screenshot unless the call asks otherwise.</summary>
-    public const int DefaultMaxSide = 1280;
-
-    /// <summary>The most encoded bytes an image may have: its base64 text is then at most 1,000,000 characters.</summary>
-    public const int MaxImageBytes = 750_000;
-
     // Screen content is flat runs and sharp edges: no filtering and a middle zlib level keep 1280 px images at
     // ~10 ms and a few hundred kilobytes.
     private static readonly SKPngEncoderOptions PngOptions = new(SKPngEncoderFilterFlags.None, 4);
@@ -34,9 +18,50 @@ internal static class ScreenImaging
     // ~5 ms against ~35 ms); halving steps keep each step within that range.
     private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.None);
 
+    /// <summary>
+    /// Crops <paramref name="crop"/> (in image pixels; the whole image when null) out of <paramref name="capture"/>,
+    /// scales it to <paramref name="width"/> × <paramref name="height"/> and encodes it as <paramref name="format"/>
+    /// (<see cref="PixmapFormat.Png"/>, <see cref="PixmapFormat.Jpeg"/> or <see cref="PixmapFormat.Webp"/>). When the
+    /// result is over <paramref name="maxBytes"/>, a PNG becomes a JPEG, and a JPEG or WebP loses quality, then size;
+    /// the returned pixmap's format and size say what it became. It keeps the capture's logical size and display.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size or byte budget below 1, an unknown format, or a crop outside the image.</exception>
+    /// <exception cref="OpenDeskException">The capture's data is not an image of its stated format and size.</exception>
+    public static Pixmap Render(Pixmap capture, Rect? crop, int width, int height, string format, int quality = 80, int maxBytes = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
+        if (format is not (PixmapFormat.Png or PixmapFormat.Jpeg or PixmapFormat.Webp))
+        {
+            throw new ArgumentException($"format must be png, jpeg or webp, got '{format}'", nameof(format));
+        }
+
+        using var image = Decode(capture);
+        var pixels = crop is { } area ? PixelBox(area, image) : new SKRectI(0, 0, image.Width, image.Height);
+        var (data, encoded, finalWidth, finalHeight) = Encode(image, pixels, width, height, format, quality, maxBytes);
+        return capture with { Data = data, Format = encoded, Width = finalWidth, Height = finalHeight };
+    }
+
+    /// <summary>The whole pixels <paramref name="area"/> touches, which must overlap the image.</summary>
+    private static SKRectI PixelBox(Rect area, SKImage image)
+    {
+        var left = Math.Max(0, (int)Math.Floor(area.X));
+        var top = Math.Max(0, (int)Math.Floor(area.Y));
+        var right = Math.Min(image.Width, (int)Math.Ceiling(area.X + area.Width));
+        var bottom = Math.Min(image.Height, (int)Math.Ceiling(area.Y + area.Height));
+        if (right <= left || bottom <= top)
+        {
+            throw new ArgumentException($"the crop ({area.X}, {area.Y}, {area.Width}x{area.Height}) lies outside the {image.Width}x{image.Height} image", "crop");
+        }
+
+        return new SKRectI(left, top, right, bottom);
+    }
+
     /// <summary>The pixels of <paramref name="pixmap"/>, whatever its format.</summary>
     /// <exception cref="OpenDeskException">The data is not an image of its stated format and size.</exception>
-    public static SKImage Decode(Pixmap pixmap)
+    private static SKImage Decode(Pixmap pixmap)
     {
         switch (pixmap.Format)
         {
@@ -61,12 +86,7 @@ internal static class ScreenImaging
         }
     }
 
-    /// <summary>
-    /// Crops <paramref name="crop"/> (image pixels) out of <paramref name="source"/>, scales it to
-    /// <paramref name="width"/> × <paramref name="height"/> and encodes it. A PNG over the byte budget becomes a JPEG,
-    /// and a JPEG still over it loses quality, then size; the result says what it became.
-    /// </summary>
-    public static EncodedImage Render(SKImage source, SKRectI crop, int width, int height, string format, int quality)
+    private static (byte[] Data, string Format, int Width, int Height) Encode(SKImage source, SKRectI crop, int width, int height, string format, int quality, int maxBytes)
     {
         using var scaled = Scale(source, crop, width, height);
         var current = scaled;
@@ -74,7 +94,7 @@ internal static class ScreenImaging
         {
             var encoded = Encode(current, format, quality);
             var lossyQuality = format == PixmapFormat.Png ? 80 : quality;
-            while (encoded.Length > MaxImageBytes)
+            while (encoded.Length > maxBytes)
             {
                 if (lossyQuality > 40)
                 {
@@ -96,7 +116,7 @@ internal static class ScreenImaging
                 encoded = Encode(current, format, lossyQuality);
             }
 
-            return new EncodedImage(encoded, format, current.Width, current.Height);
+            return (encoded, format, current.Width, current.Height);
         }
         finally
         {
