@@ -301,7 +301,16 @@ public sealed partial class RemoteComputer : IAsyncDisposable
         var trust = new TrustStore(home);
         var resolved = await ConnectTarget.ResolveAsync(target, trust, options.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
         var staticKey = KeyPair.From(Identity.LoadOrCreate(home));
-        var peer = await ConnectPeerAsync(resolved.Uri, options, new AuthClientHandshake(staticKey, resolved.ServerPublicKey), cancellationToken).ConfigureAwait(false);
+        Peer peer;
+        try
+        {
+            peer = await ConnectPeerAsync(resolved.Uri, options, new AuthClientHandshake(staticKey, resolved.ServerPublicKey), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HandshakeException ex) when (HandshakeMessage.IsClosedBefore(ex, HandshakeMessage.AuthOffer))
+        {
+            throw new HandshakeException(HandshakeFailureReason.Protocol, RefusedLoginMessage(resolved.Host, resolved.Port), ex);
+        }
+
         CapabilityManifest manifest;
         try
         {
@@ -376,6 +385,16 @@ public sealed partial class RemoteComputer : IAsyncDisposable
             // A cache write must not fail a working session (e.g. a read-only home).
         }
     }
+
+    /// <summary>
+    /// What to tell a controller whose <c>auth_hello</c> the server hung up on. A standalone pairing window does that
+    /// by design (spec §6.7), and it is by far the likeliest cause; an overloaded server or something that is not
+    /// opendesk are the others.
+    /// </summary>
+    private static string RefusedLoginMessage(string host, int port) =>
+        $"{host}:{port} closed the connection before answering this controller's login. Most likely that machine is showing a " +
+        "pairing code with a standalone `opendesk pair`, which admits nobody else until its window closes (at most 5 minutes): " +
+        "connect again after that. Otherwise it is refusing new connections for now, or it is not an opendesk server.";
 
     /// <summary>What to tell someone whose CPace pairing the server hung up on (docs/protocol/pairing-cpace.md §7).</summary>
     private static string RefusedPairingMessage(string host, int port, string code) =>

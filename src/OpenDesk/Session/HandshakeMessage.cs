@@ -105,10 +105,10 @@ public static class HandshakeMessage
         }
         catch (ConnectionClosedException ex)
         {
-            throw Fail($"peer closed before {acceptedKinds[0]}", ex);
+            throw Fail(ClosedBefore(acceptedKinds[0]), ex);
         }
 
-        return data is null ? throw Fail($"peer closed before {acceptedKinds[0]}") : Parse(data, acceptedKinds);
+        return data is null ? throw Fail(ClosedBefore(acceptedKinds[0])) : Parse(data, acceptedKinds);
     }
 
     public static async Task SendAsync(IMessageTransport transport, byte[] message, string kind, CancellationToken cancellationToken)
@@ -122,6 +122,12 @@ public static class HandshakeMessage
             throw Fail($"peer closed before {kind} could be sent", ex);
         }
     }
+
+    /// <summary>True when the handshake ended because the peer hung up while <paramref name="kind"/> was awaited.</summary>
+    internal static bool IsClosedBefore(HandshakeException exception, string kind) =>
+        exception.Reason == HandshakeFailureReason.Protocol && exception.Detail == ClosedBefore(kind);
+
+    private static string ClosedBefore(string kind) => $"peer closed before {kind}";
 
     private static HandshakeException Fail(string message, Exception? inner = null) =>
         new(HandshakeFailureReason.Protocol, message, inner);

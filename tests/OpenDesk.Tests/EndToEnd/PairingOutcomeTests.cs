@@ -63,7 +63,11 @@ public sealed partial class PairingOutcomeTests : IDisposable
         // The paired controller comes back while the window is open: it is turned away, and takes no slot.
         var returning = await OpendeskCli.RunAsync("connect", "desk", "--home", old);
         Assert.Equal(1, returning.Exit);
-        Assert.Contains("ERROR: protocol: peer closed before auth_offer", returning.Err, StringComparison.Ordinal);
+        Assert.Contains(
+            $"ERROR: protocol: 127.0.0.1:{p} closed the connection before answering this controller's login. Most likely that machine is showing " +
+            "a pairing code with a standalone `opendesk pair`",
+            returning.Err,
+            StringComparison.Ordinal);
         await pair.WaitForOutputAsync("a controller from 127.0.0.1 tried to connect as already paired; this window only pairs (`opendesk serve` serves paired controllers).");
 
         var newcomer = await OpendeskCli.RunAsync("pair-with", "127.0.0.1", "271828", "--port", p, "--home", _scope.Home("new"), "--name", "desk");

@@ -32,7 +32,11 @@ public sealed class PairingOnlyServerTests
 
         var url = $"ws://127.0.0.1:{server.Port}#{server.Identity.PublicKeyHex}";
         var refused = await Assert.ThrowsAsync<HandshakeException>(() => RemoteComputer.ConnectAsync(url, new RemoteComputerOptions { Home = controller.Path, AutoReconnect = false }));
-        Assert.Equal("protocol: peer closed before auth_offer", refused.Message);
+        Assert.Equal(
+            $"protocol: 127.0.0.1:{server.Port} closed the connection before answering this controller's login. Most likely that machine is " +
+            "showing a pairing code with a standalone `opendesk pair`, which admits nobody else until its window closes (at most 5 minutes): " +
+            "connect again after that. Otherwise it is refusing new connections for now, or it is not an opendesk server.",
+            refused.Message);
         await ServerFixture.EventuallyAsync(
             () => log.Entries.Any(e => e.Message.EndsWith("failed: protocol: expected pair_hello, got 'auth_hello'", StringComparison.Ordinal)),
             "the refusal in the log");
