@@ -95,7 +95,7 @@ internal sealed class X11Input : IInputModule, IDisposable
     public void Pointer(PointerEvent pointerEvent)
     {
         ArgumentNullException.ThrowIfNull(pointerEvent);
-        var (x, y) = RootPixel(pointerEvent.Point);
+        var (x, y) = _x.Run(d => RootPixel(d, _x.Root, pointerEvent.Point));
         switch (pointerEvent.Action)
         {
             case PointerAction.Move:
@@ -375,7 +375,12 @@ internal sealed class X11Input : IInputModule, IDisposable
         }
     }
 
-    private static (int X, int Y) RootPixel(Point point)
+    /// <summary>
+    /// The root pixel at <paramref name="point"/>, which must lie on the screen. The X server would confine the
+    /// pointer to the nearest edge, so a point off the screen (a stale or mis-scaled coordinate) would land on
+    /// whatever sits at that edge, such as a maximised window's close button: refused instead.
+    /// </summary>
+    private static (int X, int Y) RootPixel(nint display, nint root, Point point)
     {
         ArgumentNullException.ThrowIfNull(point);
         if (!double.IsFinite(point.X) || !double.IsFinite(point.Y))
@@ -383,10 +388,24 @@ internal sealed class X11Input : IInputModule, IDisposable
             throw new ArgumentException($"pointer position ({point.X}, {point.Y}) is not a finite coordinate");
         }
 
-        // The protocol carries INT16 root coordinates; the server itself confines the pointer to the screen.
-        return ((int)Math.Clamp(Math.Round(point.X), short.MinValue, short.MaxValue),
-                (int)Math.Clamp(Math.Round(point.Y), short.MinValue, short.MaxValue));
+        // Asked each time: Xlib's cached screen size does not follow a resize (xrandr).
+        if (Xlib.XGetGeometry(display, root, out _, out _, out _, out var width, out var height, out _, out _) == 0)
+        {
+            throw new InvalidOperationException("the X server did not report the screen's size");
+        }
+
+        // Pixel (i, j) covers [i, i + 1) × [j, j + 1), so the screen is [0, width) × [0, height).
+        if (point.X < 0 || point.Y < 0 || point.X >= width || point.Y >= height)
+        {
+            throw new ArgumentException(
+                $"pointer position ({Coordinate(point.X)}, {Coordinate(point.Y)}) is off the {width}x{height} screen: " +
+                $"x must be from 0 to {width - 1} and y from 0 to {height - 1} (take coordinates from a current screenshot, in its logical size)");
+        }
+
+        return ((int)Math.Min(Math.Round(point.X), width - 1), (int)Math.Min(Math.Round(point.Y), height - 1));
     }
+
+    private static string Coordinate(double value) => value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 
     private static uint ButtonNumber(PointerEvent pointerEvent) => pointerEvent.Button switch
     {

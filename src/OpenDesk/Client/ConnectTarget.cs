@@ -82,7 +82,9 @@ internal sealed record ConnectTarget(Uri Uri, string Host, int Port, byte[] Serv
     {
         var peer = trust.FindByName(name)
             ?? FindByIdentifier(trust, name)
-            ?? throw new OpenDeskException($"unknown peer {PyRepr.Format(name)}; run `opendesk pair {name}` first or pass an explicit URL");
+            ?? throw new OpenDeskException(
+                $"unknown peer {PyRepr.Format(name)}: no paired machine has that name or fingerprint (`opendesk peers` lists them). " +
+                $"Pair it with `opendesk pair-with HOST CODE --name {name}`, or pass an explicit ws://HOST:PORT#KEY URL");
         if (peer.Role == PeerRole.Controller)
         {
             throw new OpenDeskException(

@@ -150,6 +150,18 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_peer_is_named_with_how_to_pair_it_with_this_command()
+    {
+        var result = await OpendeskCli.RunAsync("click", "office", "10", "10", "--home", _scope.Home("c"));
+
+        AssertOneError(
+            result,
+            1,
+            "ERROR: unknown peer 'office': no paired machine has that name or fingerprint (`opendesk peers` lists them). " +
+            "Pair it with `opendesk pair-with HOST CODE --name office`, or pass an explicit ws://HOST:PORT#KEY URL");
+    }
+
+    [Fact]
     public async Task Serve_without_a_desktop_refuses_to_start_and_suggests_a_virtual_display()
     {
         var home = TrustedDesk();

@@ -170,6 +170,27 @@ public sealed partial class X11InputTests : IClassFixture<OpenboxXvfbFixture>, I
 
 
     [XvfbFact]
+    public void A_point_off_the_screen_is_refused_and_the_pointer_stays_where_it_was()
+    {
+        _input.Pointer(new PointerEvent(PointerAction.Move, new Point(100, 100)));
+
+        // X would confine these to the nearest edge, e.g. the top right corner for the first one.
+        foreach (var (x, y, shown) in new[] { (99999.0, -5.0, "(99999, -5)"), (1280, 10, "(1280, 10)"), (-0.5, 3, "(-0.5, 3)"), (5, 800, "(5, 800)") })
+        {
+            var refused = WireErrors.Of(() => _input.Pointer(new PointerEvent(PointerAction.Down, new Point(x, y)) { Button = PointerButton.Left }));
+            Assert.Equal(ErrorCodes.InvalidArgument, refused.Code);
+            Assert.Equal(
+                $"pointer position {shown} is off the 1280x800 screen: x must be from 0 to 1279 and y from 0 to 799 (take coordinates from a current screenshot, in its logical size)",
+                refused.Detail);
+            Assert.Equal((100, 100), X11Observer.PointerLocation(_x));
+        }
+
+        // The last fraction of the last pixel is still on the screen.
+        _input.Pointer(new PointerEvent(PointerAction.Move, new Point(1279.9, 799.6)));
+        Assert.Equal((1279, 799), X11Observer.PointerLocation(_x));
+    }
+
+    [XvfbFact]
     public void Bad_events_are_rejected_with_invalid_argument()
     {
         var unknown = WireErrors.Of(() => _input.Key(new KeyEvent(KeyAction.Down, "xyz")));
