@@ -114,13 +114,20 @@ public sealed class OpenDeskMcpServer : IAsyncDisposable
         }
         catch (Exception ex) when (desk is not null && call is not null)
         {
+            _logger.LogDebug("{Tool} failed on {Desk} in {Method}: {Error}", name, desk.Name, call.Method, ex.Message);
+            var text = DeskErrors.CallFailure(desk, call.Method, ex);
             if (ex is SessionEvictedException)
             {
                 await _router.ForgetAsync(desk).ConfigureAwait(false);
             }
+            else if (desk.Remote is { Disconnected.IsCompleted: true, IsEvicted: false })
+            {
+                // Reconnecting within the call failed (spec §19.3 keeps retrying through BUSY and refusals and then
+                // reports only the lost connection): a fresh connection says what is really the matter.
+                text += " " + await _router.ReconnectAfterLossAsync(desk, cancellationToken).ConfigureAwait(false);
+            }
 
-            _logger.LogDebug("{Tool} failed on {Desk} in {Method}: {Error}", name, desk.Name, call.Method, ex.Message);
-            return ToolOutput.Error(DeskErrors.CallFailure(desk, call.Method, ex)).ToResult();
+            return ToolOutput.Error(text).ToResult();
         }
         catch (Exception ex) when (ex is OpenDeskException or IOException or UnauthorizedAccessException)
         {
@@ -131,7 +138,7 @@ public sealed class OpenDeskMcpServer : IAsyncDisposable
 #pragma warning restore CA1031
         {
             _logger.LogError(ex, "{Tool} failed unexpectedly", name);
-            return ToolOutput.Error($"{name} failed inside opendesk mcp ({ex.GetType().Name}: {ex.Message}). This is a bug; the server's log has the details.").ToResult();
+            return ToolOutput.Error($"{name} failed inside opendesk mcp ({ex.Message}). This is a bug; the server's log has the details.").ToResult();
         }
     }
 

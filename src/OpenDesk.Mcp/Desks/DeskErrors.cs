@@ -52,7 +52,10 @@ internal static class DeskErrors
                 $"Lost the connection to {where} ({ex.Message}) and it did not come back within 30 s. Check that `opendesk serve` still runs there, then call again.",
             ProtocolException protocol => $"{method} failed on {where} ({protocol.Code}): {protocol.Detail}",
             OpenDeskException => $"{method} failed on {where}: {ex.Message}",
-            _ => $"{method} failed on {where}: {ex.GetType().Name}: {ex.Message}",
+            ObjectDisposedException when !desk.IsLocal =>
+                $"The connection to {where} was closed (opendesk_disconnect) while {method} ran. Call again to connect anew" +
+                (action ? "; the action may or may not have happened, so take a screenshot to check before repeating it." : "."),
+            _ => $"{method} failed on {where}: {ex.Message}",
         };
     }
 

@@ -9,7 +9,8 @@ namespace OpenDesk.Mcp.Desks;
 /// Which desk a tool call drives, and the connections to them. The rules, in order: the call's <c>peer</c>
 /// (<c>local</c> is this machine); the desk chosen with <c>opendesk_use</c>; the one paired desk when there is
 /// exactly one; an error naming them when there are several; this machine when none is paired. Connections open
-/// on first use and stay open; a connection the desk evicted is dropped, so the next call connects anew.
+/// on first use and stay open; a connection the desk evicted, one that is lost for good and one to a desk no longer
+/// paired under its name are dropped, so the next call connects anew.
 /// </summary>
 internal sealed class DeskRouter : IAsyncDisposable
 {
@@ -19,8 +20,10 @@ internal sealed class DeskRouter : IAsyncDisposable
     private readonly TrustStore _trust;
     private readonly OpenDeskMcpOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, Desk> _remotes = new(StringComparer.Ordinal);
+
+    /// <summary>One gate per desk name, so a slow or unreachable desk does not hold up the first use of the others.</summary>
+    private readonly Dictionary<string, SemaphoreSlim> _connecting = new(StringComparer.Ordinal);
     private Desk? _local;
     private volatile string? _chosen;
 
@@ -111,7 +114,38 @@ internal sealed class DeskRouter : IAsyncDisposable
             };
         }
 
-        return name == Local ? await LocalAsync(cancellationToken).ConfigureAwait(false) : await RemoteAsync(name, cancellationToken).ConfigureAwait(false);
+        if (name != Local)
+        {
+            return await RemoteAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (PairedDesks().Any(d => d.Name == Local))
+        {
+            throw new ToolFailure(
+                $"A paired desk is named '{Local}', the name that means this machine, so calls for either cannot be told apart. " +
+                $"Have the person at this machine rename it with `opendesk peers rename {Local} <new name>`, then call again with that name.");
+        }
+
+        return await LocalAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a call found the connection to <paramref name="desk"/> lost for good: drops it and connects anew once, so the
+    /// agent learns why the desk is gone (busy with another controller, no longer trusting this one, unreachable) or
+    /// that it is back.
+    /// </summary>
+    public async Task<string> ReconnectAfterLossAsync(Desk desk, CancellationToken cancellationToken)
+    {
+        await ForgetAsync(desk).ConfigureAwait(false);
+        try
+        {
+            await RemoteAsync(desk.Name, cancellationToken).ConfigureAwait(false);
+            return $"A new connection to desk '{desk.Name}' is open now, so the next call goes through.";
+        }
+        catch (ToolFailure failure)
+        {
+            return $"Connecting anew failed too. {failure.Message}";
+        }
     }
 
     /// <summary>Closes one connection (or all of them); this machine's desktop stays open. Returns how many were closed.</summary>
@@ -157,7 +191,13 @@ internal sealed class DeskRouter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DisconnectAsync(null).ConfigureAwait(false);
-        _gate.Dispose();
+        lock (_remotes)
+        {
+            foreach (var gate in _connecting.Values)
+            {
+                gate.Dispose();
+            }
+        }
     }
 
     private async Task<Desk> LocalAsync(CancellationToken cancellationToken)
@@ -172,7 +212,8 @@ internal sealed class DeskRouter : IAsyncDisposable
             throw new ToolFailure("This opendesk mcp was started without access to this machine's desktop, so 'local' is not available. Pass peer with a paired desk's name (see opendesk_peers).");
         }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var gate = GateFor(Local);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_local is null)
@@ -199,30 +240,25 @@ internal sealed class DeskRouter : IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            gate.Release();
         }
     }
 
     private async Task<Desk> RemoteAsync(string name, CancellationToken cancellationToken)
     {
-        lock (_remotes)
+        if (await OpenRemoteAsync(name).ConfigureAwait(false) is { } cached)
         {
-            if (_remotes.TryGetValue(name, out var open))
-            {
-                return open;
-            }
+            return cached;
         }
 
         RequirePaired(name);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var gate = GateFor(name);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            lock (_remotes)
+            if (await OpenRemoteAsync(name).ConfigureAwait(false) is { } opened)
             {
-                if (_remotes.TryGetValue(name, out var open))
-                {
-                    return open;
-                }
+                return opened;
             }
 
             RemoteComputer remote;
@@ -247,7 +283,42 @@ internal sealed class DeskRouter : IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The open connection to <paramref name="name"/>, while the trust store still pairs that name with the key it
+    /// reached: after an unpair, or a re-pairing that gave the name to another machine, the old connection is closed.
+    /// </summary>
+    private async Task<Desk?> OpenRemoteAsync(string name)
+    {
+        Desk? open;
+        lock (_remotes)
+        {
+            open = _remotes.GetValueOrDefault(name);
+        }
+
+        if (open is null || PairedDesks().Any(d => d.Name == name && d.PublicKeyBytes.AsSpan().SequenceEqual(open.Remote!.ServerPublicKey)))
+        {
+            return open;
+        }
+
+        _logger.LogInformation("{Desk} is no longer paired under that name with the machine it reached; closing that connection", name);
+        await ForgetAsync(open).ConfigureAwait(false);
+        return null;
+    }
+
+    private SemaphoreSlim GateFor(string name)
+    {
+        lock (_remotes)
+        {
+            if (!_connecting.TryGetValue(name, out var gate))
+            {
+                _connecting[name] = gate = new SemaphoreSlim(1, 1);
+            }
+
+            return gate;
         }
     }
 

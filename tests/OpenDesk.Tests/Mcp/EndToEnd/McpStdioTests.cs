@@ -187,6 +187,33 @@ public sealed partial class McpStdioTests(McpDeskFixture desk) : IClassFixture<M
     }
 
     [XvfbFact]
+    public async Task A_desk_removed_from_this_controller_s_peers_is_not_driven_through_the_connection_still_open()
+    {
+        var home = desk.TrustedController("forgetful");
+        await using var mcp = await McpSession.StartStdioAsync(home, McpDeskFixture.Headless);
+        (await mcp.CallAsync("mouse", """{"action":"position"}""")).Ok();
+
+        var removed = await OpendeskCli.RunAsync("peers", "remove", McpDeskFixture.DeskName, "--home", home);
+        Assert.True(removed.Exit == 0, removed.Err);
+
+        var refused = (await mcp.CallAsync("mouse", """{"action":"position","peer":"desk"}""")).Failed();
+        Assert.Contains("No paired desk is named 'desk'", refused.Text, StringComparison.Ordinal);
+
+        // The connection itself is closed: the desk's single slot is free again.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var sessions = await DeskSessionsAsync();
+        while (sessions != "[]" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            sessions = await DeskSessionsAsync();
+        }
+
+        Assert.Equal("[]", sessions);
+
+        async Task<string> DeskSessionsAsync() => (await OpendeskCli.RunAsync("sessions", "--json", "--home", desk.DeskHome)).Out.Trim();
+    }
+
+    [XvfbFact]
     public async Task Local_drives_this_machine_without_any_serve()
     {
         var home = desk.Scope.Home("mcp-alone");
