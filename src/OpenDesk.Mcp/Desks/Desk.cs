@@ -38,8 +38,11 @@ internal sealed class Desk
 
     public bool IsLocal => Remote is null;
 
-    /// <summary>The desk's displays as last listed; screenshots place their images on the desktop by them.</summary>
-    public IReadOnlyList<Display>? Displays { get; set; }
+    /// <summary>True once the desk answered that it cannot list its displays (display.displays); screenshots measure them.</summary>
+    public bool LacksDisplayList { get; set; }
+
+    /// <summary>The displays measured by a capture, for a desk that cannot list them; null before the first screenshot.</summary>
+    public IReadOnlyList<Display>? MeasuredDisplays { get; set; }
 
     /// <summary>The coordinate space of the last screenshot; null before the first.</summary>
     public ScreenFrame? Frame

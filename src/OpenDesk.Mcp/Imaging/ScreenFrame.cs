@@ -21,5 +21,6 @@ internal sealed record ScreenFrame(Rect Area, int Width, int Height)
     /// <summary>Where a logical point shows in the image (it may be outside it).</summary>
     public Point ToImage(Point logical) => new((logical.X - Area.X) * ScaleX, (logical.Y - Area.Y) * ScaleY);
 
-    public bool Contains(double x, double y) => x >= 0 && y >= 0 && x <= Width && y <= Height;
+    /// <summary>Whether (<paramref name="x"/>, <paramref name="y"/>) is on the image: pixel i covers [i, i + 1), so x = Width is past it.</summary>
+    public bool Contains(double x, double y) => x >= 0 && y >= 0 && x < Width && y < Height;
 }

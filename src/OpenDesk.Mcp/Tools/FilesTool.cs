@@ -65,7 +65,7 @@ internal static class FilesTool
                 return ToolOutput.Text(list.ToString());
             case "stat":
                 var stat = await computer.StatAsync(path, ct).ConfigureAwait(false);
-                var modified = stat.Mtime is { } mtime ? $", modified {DateTimeOffset.FromUnixTimeMilliseconds((long)(mtime * 1000)):u}" : "";
+                var modified = stat.Mtime is { } mtime ? $", modified {Modified(mtime)}" : "";
                 var mode = stat.Mode is { } bits ? $", mode {Convert.ToString(bits & 0xfff, 8)}" : "";
                 return ToolOutput.Text($"{stat.Path} on {call.Where}: {(stat.IsDir ? "directory" : $"file of {stat.Size} bytes")}{modified}{mode}.");
             case "read":
@@ -135,4 +135,10 @@ internal static class FilesTool
     }
 
     private static string Cut(int shown, int total) => shown < total ? $" (first {shown} shown; raise max_bytes for more)" : "";
+
+    /// <summary>A modification time as a UTC date, or as raw epoch seconds when it is no date (file systems store any value).</summary>
+    private static string Modified(double epochSeconds) =>
+        epochSeconds >= DateTimeOffset.MinValue.ToUnixTimeSeconds() && epochSeconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(epochSeconds * 1000)).ToString("u", CultureInfo.InvariantCulture)
+            : $"at {epochSeconds.ToString(CultureInfo.InvariantCulture)} s since 1970 (outside the dates this can show)";
 }

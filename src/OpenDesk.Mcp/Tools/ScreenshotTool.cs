@@ -117,6 +117,11 @@ internal static class ScreenshotTool
             var region = request.Area is null ? null : new Rect(area.X - display.Bounds.X, area.Y - display.Bounds.Y, area.Width, area.Height);
             capture = await call.On(Methods.DisplayCapture).CaptureAsync(
                 request.DisplayId, region, downscale: false, SourceFormat(desk, request), SourceQuality(request), request.Cursor, ct).ConfigureAwait(false);
+            if (region is null)
+            {
+                display = Remeasure(desk, display, capture);
+                area = display.Bounds;
+            }
         }
 
         var longest = Math.Max(area.Width, area.Height);
@@ -202,38 +207,60 @@ internal static class ScreenshotTool
 
     private static int? SourceQuality(Request request) => request.Format == PixmapFormat.Png ? null : 92;
 
-    /// <summary>The display captured: its bounds place the image on the desktop. Listed once per desk, again when a display is not found.</summary>
+    /// <summary>
+    /// The display captured: its bounds place the image on the desktop. Listed on every screenshot: after a resolution
+    /// change (xrandr, a monitor plugged in) old bounds would stretch the image and send every click mapped through it
+    /// elsewhere. A server without display.displays is measured by a capture instead, kept until a capture disagrees
+    /// (<see cref="Remeasure"/>).
+    /// </summary>
     private static async Task<Display> DisplayAsync(ToolCall call, string? displayId)
     {
         var desk = call.Desk;
-        for (var attempt = 0; attempt < 2; attempt++)
+        IReadOnlyList<Display>? displays = null;
+        if (!desk.LacksDisplayList)
         {
-            if (desk.Displays is null || attempt > 0)
+            try
             {
-                try
-                {
-                    desk.Displays = await call.On(Methods.DisplayDisplays).DisplaysAsync(call.CancellationToken).ConfigureAwait(false);
-                }
-                catch (CapabilityUnsupportedException)
-                {
-                    // A server without display.displays: learn the screen's size from a capture instead.
-                    var probe = await call.On(Methods.DisplayCapture).CaptureAsync(displayId, cancellationToken: call.CancellationToken).ConfigureAwait(false);
-                    desk.Displays = [new Display(displayId ?? "0", new Rect(0, 0, probe.LogicalWidth, probe.LogicalHeight)) { Primary = true }];
-                }
+                displays = await call.On(Methods.DisplayDisplays).DisplaysAsync(call.CancellationToken).ConfigureAwait(false);
             }
-
-            var found = displayId is null
-                ? desk.Displays.FirstOrDefault(d => d.Primary) ?? desk.Displays.FirstOrDefault()
-                : desk.Displays.FirstOrDefault(d => d.Id == displayId);
-            if (found is not null)
+            catch (CapabilityUnsupportedException)
             {
-                return found;
+                desk.LacksDisplayList = true;
             }
         }
 
-        throw new ToolFailure(displayId is null
+        if (desk.LacksDisplayList)
+        {
+            displays = desk.MeasuredDisplays;
+            if (displays is null || !displays.Any(d => displayId is null || d.Id == displayId))
+            {
+                var probe = await call.On(Methods.DisplayCapture).CaptureAsync(displayId, cancellationToken: call.CancellationToken).ConfigureAwait(false);
+                displays = desk.MeasuredDisplays = [new Display(displayId ?? "0", new Rect(0, 0, probe.LogicalWidth, probe.LogicalHeight)) { Primary = true }];
+            }
+        }
+
+        var found = displayId is null
+            ? displays!.FirstOrDefault(d => d.Primary) ?? displays!.FirstOrDefault()
+            : displays!.FirstOrDefault(d => d.Id == displayId);
+        return found ?? throw new ToolFailure(displayId is null
             ? $"{call.Where} has no display."
-            : $"{call.Where} has no display '{displayId}'; its displays are {string.Join(", ", desk.Displays!.Select(d => $"'{d.Id}'"))}.");
+            : $"{call.Where} has no display '{displayId}'; its displays are {string.Join(", ", displays!.Select(d => $"'{d.Id}'"))}.");
+    }
+
+    /// <summary>
+    /// The measured display of a server without display.displays, corrected by a capture of all of it when the screen's
+    /// size changed since it was measured.
+    /// </summary>
+    private static Display Remeasure(Desk desk, Display display, Pixmap wholeDisplay)
+    {
+        if (!desk.LacksDisplayList || (wholeDisplay.LogicalWidth == display.Bounds.Width && wholeDisplay.LogicalHeight == display.Bounds.Height))
+        {
+            return display;
+        }
+
+        var measured = display with { Bounds = new Rect(display.Bounds.X, display.Bounds.Y, wholeDisplay.LogicalWidth, wholeDisplay.LogicalHeight) };
+        desk.MeasuredDisplays = [measured];
+        return measured;
     }
 
     private static string Describe(ToolCall call, Request request, Display display, ScreenFrame frame, Pixmap image, IReadOnlyList<Mark> marks)

@@ -49,7 +49,7 @@ internal sealed class ToolArguments
 
     public double? Number(string name) => _values.TryGetValue(name, out var value) ? value.GetDouble() : null;
 
-    public int? Int(string name) => _values.TryGetValue(name, out var value) ? value.GetInt32() : null;
+    public int? Int(string name) => _values.TryGetValue(name, out var value) ? (int)value.GetDouble() : null;
 
     public IReadOnlyList<string>? Strings(string name) =>
         _values.TryGetValue(name, out var value) ? [.. value.EnumerateArray().Select(item => item.GetString()!)] : null;
@@ -72,19 +72,17 @@ internal sealed class ToolArguments
 
     private void Check(ToolParameter parameter, JsonElement value)
     {
-        var ok = parameter.Kind switch
+        bool ok;
+        try
         {
-            ToolValueKind.String => value.ValueKind == JsonValueKind.String,
-            ToolValueKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-            ToolValueKind.Integer => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _),
-            ToolValueKind.Number => value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()),
-            ToolValueKind.StringList => value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.String),
-            ToolValueKind.StringMap => value.ValueKind == JsonValueKind.Object && value.EnumerateObject().All(p => p.Value.ValueKind == JsonValueKind.String),
-            ToolValueKind.Rect => value.ValueKind == JsonValueKind.Object
-                && value.EnumerateObject().All(p => JsonSchema.RectKeys.Contains(p.Name) && p.Value.ValueKind == JsonValueKind.Number && double.IsFinite(p.Value.GetDouble()))
-                && JsonSchema.RectKeys.All(key => value.TryGetProperty(key, out _)),
-            _ => false,
-        };
+            ok = Matches(parameter.Kind, value);
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape (\ud800) in a string or a key is no Unicode text: it cannot be read as a string.
+            throw Invalid($"'{parameter.Name}' must be valid Unicode text, but it holds a lone surrogate escape such as \\ud800");
+        }
+
         if (!ok)
         {
             var expected = parameter.Kind switch
@@ -116,6 +114,24 @@ internal sealed class ToolArguments
             }
         }
     }
+
+    /// <summary>Whether <paramref name="value"/> is of <paramref name="kind"/>; strings and keys are read, so an unreadable one throws.</summary>
+    /// <exception cref="InvalidOperationException">A string or key with a lone surrogate escape.</exception>
+    private static bool Matches(ToolValueKind kind, JsonElement value) => kind switch
+    {
+        ToolValueKind.String => value.ValueKind == JsonValueKind.String && value.GetString() is not null,
+        ToolValueKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+
+        // JSON Schema counts 1280.0 as an integer, and some clients write every number that way.
+        ToolValueKind.Integer => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var whole) && whole == Math.Floor(whole) && whole is >= int.MinValue and <= int.MaxValue,
+        ToolValueKind.Number => value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()),
+        ToolValueKind.StringList => value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(item => Matches(ToolValueKind.String, item)),
+        ToolValueKind.StringMap => value.ValueKind == JsonValueKind.Object && value.EnumerateObject().All(p => p.Name is not null && Matches(ToolValueKind.String, p.Value)),
+        ToolValueKind.Rect => value.ValueKind == JsonValueKind.Object
+            && value.EnumerateObject().All(p => JsonSchema.RectKeys.Contains(p.Name) && p.Value.ValueKind == JsonValueKind.Number && double.IsFinite(p.Value.GetDouble()))
+            && JsonSchema.RectKeys.All(key => value.TryGetProperty(key, out _)),
+        _ => false,
+    };
 
     private static string Format(double? bound) => bound?.ToString(CultureInfo.InvariantCulture) ?? "any";
 
