@@ -14,13 +14,17 @@ namespace OpenDesk.Mcp;
 /// windows, apps, clipboard, files, shell, exec and wait, plus the <c>opendesk_*</c> admin tools. Every
 /// computer-use tool takes <c>peer</c>; without it calls go to the desk chosen with <c>opendesk_use</c>, else the
 /// only paired desk, else this machine when no desk is paired. Connections open on first use and are shared by
-/// every MCP session of this server, since a desk serves one controller at a time. Failures (a busy desk, an
+/// every MCP session of this server, since a desk serves one controller at a time; each session keeps its own
+/// choice and its own last screenshot, whose space its coordinates are read in. Failures (a busy desk, an
 /// eviction, a revoked pairing) come back as tool errors that say what to do, never as protocol errors.
 /// </summary>
 public sealed class OpenDeskMcpServer : IAsyncDisposable
 {
     /// <summary>The name this server gives MCP clients.</summary>
     public const string ServerName = "opendesk";
+
+    /// <summary>MCP sessions remembered at once; each holds little besides the last screenshot's frame and listed elements.</summary>
+    private const int MaxSessions = 64;
 
     private const string Instructions =
         "opendesk drives real desktops: this machine ('local') and desks paired with it. Start with screenshot; coordinates for mouse are read " +
@@ -29,6 +33,13 @@ public sealed class OpenDeskMcpServer : IAsyncDisposable
         "in one call. opendesk_peers lists the desks; pass peer to choose one per call, or opendesk_use to set the default. A desk serves one " +
         "controller at a time: when it is busy, wait or ask its owner.";
 
+    private readonly DeskConnections _connections;
+
+    /// <summary>The router of each MCP session with an id (Streamable HTTP), by id; stdio's one session uses <see cref="_router"/>.</summary>
+    private readonly Dictionary<string, DeskRouter> _sessions = new(StringComparer.Ordinal);
+
+    /// <summary>Session ids from least to most recently used, to forget the oldest past <see cref="MaxSessions"/>.</summary>
+    private readonly LinkedList<string> _sessionOrder = [];
     private readonly DeskRouter _router;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
@@ -39,7 +50,8 @@ public sealed class OpenDeskMcpServer : IAsyncDisposable
         options ??= new OpenDeskMcpOptions();
         _loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger("opendesk.mcp");
-        _router = new DeskRouter(options, _logger);
+        _connections = new DeskConnections(options, _logger);
+        _router = new DeskRouter(_connections);
         _tools = new ListToolsResult { Tools = [.. ToolCatalog.All.Select(t => t.ToProtocol())] };
     }
 
@@ -53,7 +65,7 @@ public sealed class OpenDeskMcpServer : IAsyncDisposable
         options.Capabilities.Tools ??= new ToolsCapability();
         options.Handlers.ListToolsHandler = (_, _) => ValueTask.FromResult(_tools);
         options.Handlers.CallToolHandler = async (request, cancellationToken) =>
-            await CallToolAsync(request.Params?.Name ?? "", request.Params?.Arguments, cancellationToken).ConfigureAwait(false);
+            await CallToolAsync(request.Params?.Name ?? "", request.Params?.Arguments, cancellationToken, request.Server.SessionId).ConfigureAwait(false);
     }
 
     /// <summary>Serves one MCP session over standard input and output until the client closes it or <paramref name="cancellationToken"/> fires.</summary>
@@ -75,14 +87,19 @@ public sealed class OpenDeskMcpServer : IAsyncDisposable
     }
 
     /// <summary>Closes every connection to a desk. A local desktop is the caller's to dispose.</summary>
-    public ValueTask DisposeAsync() => _router.DisposeAsync();
+    public ValueTask DisposeAsync() => _connections.DisposeAsync();
 
     internal static string Version { get; } =
         typeof(OpenDeskMcpServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Runs one tool call: arguments checked, desk resolved, then the tool; every failure becomes an error result with advice.</summary>
-    internal async Task<CallToolResult> CallToolAsync(string name, IDictionary<string, System.Text.Json.JsonElement>? arguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one tool call: arguments checked, desk resolved, then the tool; every failure becomes an error result with
+    /// advice. <paramref name="session"/> is the MCP session the call came in, whose choices and last screenshot it uses;
+    /// calls without one share a session of their own.
+    /// </summary>
+    internal async Task<CallToolResult> CallToolAsync(string name, IDictionary<string, System.Text.Json.JsonElement>? arguments, CancellationToken cancellationToken, string? session = null)
     {
+        var router = session is null ? _router : RouterOf(session);
         if (!ToolCatalog.ByName.TryGetValue(name, out var tool))
         {
             throw new McpProtocolException($"Unknown tool '{name}'; tools/list names the tools.", McpErrorCode.InvalidParams);
@@ -94,8 +111,8 @@ public sealed class OpenDeskMcpServer : IAsyncDisposable
         {
             var args = new ToolArguments(name, tool.Parameters, arguments);
             var needsDesk = tool.OnDesk && (tool != WaitTool.Definition || args.Bool(Common.ScreenshotAfter.Name));
-            desk = needsDesk ? await _router.ResolveAsync(args.String(Common.Peer.Name), cancellationToken).ConfigureAwait(false) : null;
-            call = new ToolCall(tool, args, _router, desk, cancellationToken);
+            desk = needsDesk ? await router.ResolveAsync(args.String(Common.Peer.Name), cancellationToken).ConfigureAwait(false) : null;
+            call = new ToolCall(tool, args, router, desk, cancellationToken);
             var output = await tool.RunAsync(call).ConfigureAwait(false);
             if (desk is not null && args.Bool(Common.ScreenshotAfter.Name) && !output.IsError)
             {
@@ -118,13 +135,13 @@ public sealed class OpenDeskMcpServer : IAsyncDisposable
             var text = DeskErrors.CallFailure(desk, call.Method, ex);
             if (ex is SessionEvictedException)
             {
-                await _router.ForgetAsync(desk).ConfigureAwait(false);
+                await router.ForgetAsync(desk).ConfigureAwait(false);
             }
-            else if (desk.Remote is { Disconnected.IsCompleted: true, IsEvicted: false })
+            else if (desk.Remote is { Disconnected.IsCompleted: true, IsEvicted: false } lost)
             {
                 // Reconnecting within the call failed (spec §19.3 keeps retrying through BUSY and refusals and then
                 // reports only the lost connection): a fresh connection says what is really the matter.
-                text += " " + await _router.ReconnectAfterLossAsync(desk, cancellationToken).ConfigureAwait(false);
+                text += " " + await router.ReconnectAfterLossAsync(desk, lost, cancellationToken).ConfigureAwait(false);
             }
 
             return ToolOutput.Error(text).ToResult();
@@ -139,6 +156,34 @@ public sealed class OpenDeskMcpServer : IAsyncDisposable
         {
             _logger.LogError(ex, "{Tool} failed unexpectedly", name);
             return ToolOutput.Error($"{name} failed inside opendesk mcp ({ex.Message}). This is a bug; the server's log has the details.").ToResult();
+        }
+    }
+
+    /// <summary>
+    /// The router of the MCP session <paramref name="sessionId"/>. The transport does not say when a session ends, so
+    /// the least recently used are forgotten past <see cref="MaxSessions"/>; a forgotten agent starts afresh (it
+    /// takes a new screenshot), while the connections stay.
+    /// </summary>
+    private DeskRouter RouterOf(string sessionId)
+    {
+        lock (_sessions)
+        {
+            if (_sessions.TryGetValue(sessionId, out var router))
+            {
+                _sessionOrder.Remove(sessionId);
+            }
+            else
+            {
+                _sessions[sessionId] = router = new DeskRouter(_connections);
+                if (_sessionOrder.Count >= MaxSessions)
+                {
+                    _sessions.Remove(_sessionOrder.First!.Value);
+                    _sessionOrder.RemoveFirst();
+                }
+            }
+
+            _sessionOrder.AddLast(sessionId);
+            return router;
         }
     }
 

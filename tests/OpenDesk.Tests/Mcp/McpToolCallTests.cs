@@ -20,7 +20,15 @@ public sealed class McpToolCallTests : IAsyncDisposable
 
     public McpToolCallTests()
     {
-        _server = new OpenDeskMcpServer(new OpenDeskMcpOptions { Home = _home, OpenLocalDesktop = _ => Task.FromResult<IComputer>(_desktop) });
+        _server = new OpenDeskMcpServer(new OpenDeskMcpOptions
+        {
+            Home = _home,
+            OpenLocalDesktop = _ =>
+            {
+                _desktop.Opened++;
+                return Task.FromResult<IComputer>(_desktop);
+            },
+        });
     }
 
     public async ValueTask DisposeAsync()
@@ -109,6 +117,22 @@ public sealed class McpToolCallTests : IAsyncDisposable
         Assert.Equal(text, Failed(await CallAsync("mouse", """{"action":"position","peer":"local"}""")));
     }
 
+    [Fact]
+    public async Task Two_sessions_keep_their_own_choice_and_screenshot_space_on_one_connection()
+    {
+        Ok(await _server.CallToolAsync("screenshot", Arguments("""{"max_size":640}"""), default, session: "first"));
+        Ok(await _server.CallToolAsync("screenshot", Arguments("{}"), default, session: "second"));
+        Ok(await _server.CallToolAsync("opendesk_use", Arguments("""{"peer":"local"}"""), default, session: "first"));
+
+        Ok(await _server.CallToolAsync("mouse", Arguments("""{"action":"move","x":320,"y":180}"""), default, session: "first"));
+        Ok(await _server.CallToolAsync("mouse", Arguments("""{"action":"move","x":320,"y":180}"""), default, session: "second"));
+
+        Assert.Equal([new Point(960, 540), new Point(480, 270)], _desktop.PointerEvents.Select(e => e.Point));
+        Assert.Contains("chosen with opendesk_use", Ok(await _server.CallToolAsync("opendesk_status", Arguments("{}"), default, session: "first")), StringComparison.Ordinal);
+        Assert.Contains("no desk is paired", Ok(await _server.CallToolAsync("opendesk_status", Arguments("{}"), default, session: "second")), StringComparison.Ordinal);
+        Assert.Equal(1, _desktop.Opened);
+    }
+
     private static string Ok(CallToolResult result)
     {
         Assert.True(result.IsError != true, Text(result));
@@ -135,6 +159,8 @@ public sealed class McpToolCallTests : IAsyncDisposable
         public List<PointerEvent> PointerEvents { get; } = [];
 
         public double Mtime { get; set; }
+
+        public int Opened { get; set; }
 
         public override string Backend => "resizable";
 
