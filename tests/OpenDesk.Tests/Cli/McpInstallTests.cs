@@ -159,6 +159,66 @@ public sealed class McpInstallTests : IDisposable
         Assert.Equal("/opt/od/opendesk", Read(Path.Combine(UserHome, ".claude.json"))["mcpServers"]!["opendesk"]!["command"]!.GetValue<string>());
     }
 
+    [Fact]
+    public void A_file_another_program_rewrote_meanwhile_is_edited_again_on_what_that_program_wrote()
+    {
+        var path = Path.Combine(UserHome, ".claude.json");
+        File.WriteAllText(path, """{ "numStartups": 1, "mcpServers": {} }""");
+        var rewrites = 0;
+
+        var change = McpClientConfig.Install(path, McpClientConfig.Entry(McpClient.ClaudeCode, Program, null), () =>
+        {
+            if (rewrites++ == 0)
+            {
+                File.WriteAllText(path, """{ "numStartups": 2, "mcpServers": { "files": { "command": "npx" } } }""");
+            }
+        });
+
+        Assert.Equal(McpClientConfig.Change.Added, change);
+        Assert.Equal(2, rewrites);
+        var root = Read(path);
+        Assert.Equal(2, root["numStartups"]!.GetValue<int>());
+        Assert.Equal("npx", root["mcpServers"]!["files"]!["command"]!.GetValue<string>());
+        Assert.Equal("/opt/od/opendesk", root["mcpServers"]!["opendesk"]!["command"]!.GetValue<string>());
+        Assert.Single(Directory.GetFiles(UserHome));
+    }
+
+    [Fact]
+    public void A_file_that_keeps_changing_is_left_as_the_other_program_wrote_it()
+    {
+        var path = Path.Combine(UserHome, ".claude.json");
+        File.WriteAllText(path, """{ "numStartups": 0 }""");
+        var rewrites = 0;
+
+        var refused = Assert.Throws<OpenDeskException>(() => McpClientConfig.Install(path, McpClientConfig.Entry(McpClient.ClaudeCode, Program, null), () =>
+            File.WriteAllText(path, $$"""{ "numStartups": {{++rewrites}} }""")));
+
+        Assert.Equal(
+            $"{path} kept changing while opendesk edited it (3 tries): another program is rewriting it. It holds what that program wrote; quit that program (e.g. Claude Code) and run this again.",
+            refused.Message);
+        Assert.Equal("""{ "numStartups": 3 }""", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(UserHome));
+    }
+
+    [Fact]
+    public void A_file_another_program_removed_meanwhile_is_not_brought_back_from_the_old_copy()
+    {
+        var path = Path.Combine(UserHome, ".claude.json");
+        File.WriteAllText(path, """{ "secret": "old" }""");
+        var rewrites = 0;
+
+        McpClientConfig.Install(path, McpClientConfig.Entry(McpClient.ClaudeCode, Program, null), () =>
+        {
+            if (rewrites++ == 0)
+            {
+                File.Delete(path);
+            }
+        });
+
+        Assert.False(Read(path).ContainsKey("secret"));
+        Assert.Equal("/opt/od/opendesk", Read(path)["mcpServers"]!["opendesk"]!["command"]!.GetValue<string>());
+    }
+
     public void Dispose()
     {
         _output.Dispose();

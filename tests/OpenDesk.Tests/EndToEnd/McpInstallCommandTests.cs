@@ -1,0 +1,121 @@
+using System.Runtime.Versioning;
+using System.Text.Json.Nodes;
+
+namespace OpenDesk.Tests.EndToEnd;
+
+/// <summary>
+/// <c>opendesk mcp install|uninstall</c> on the client configurations users really have: linked from a dotfiles
+/// repository, written with comments, or broken in ways a parser does not expect.
+/// </summary>
+[Collection(nameof(EndToEndCollection))]
+[SupportedOSPlatform("linux")]
+public sealed class McpInstallCommandTests : IDisposable
+{
+    private readonly EndToEndScope _scope = new();
+    private readonly string _userHome;
+
+    public McpInstallCommandTests() => _userHome = _scope.Home("user");
+
+    private string CursorConfig => Path.Combine(_userHome, ".cursor", "mcp.json");
+
+    [Fact]
+    public async Task A_configuration_linked_from_a_dotfiles_repository_is_changed_at_its_target_and_stays_a_link()
+    {
+        var dotfiles = Directory.CreateDirectory(Path.Combine(_userHome, "dotfiles")).FullName;
+        var target = Path.Combine(dotfiles, "cursor-mcp.json");
+        File.WriteAllText(target, """{ "mcpServers": { "other": { "command": "other-server" } } }""");
+        Directory.CreateDirectory(Path.GetDirectoryName(CursorConfig)!);
+        File.CreateSymbolicLink(CursorConfig, "../dotfiles/cursor-mcp.json");
+
+        var installed = await Mcp("install", "cursor");
+        Assert.True(installed.Exit == 0, installed.Err);
+        Assert.Equal($"✓ Added opendesk to Cursor (user scope): {CursorConfig}", installed.Out.Split('\n')[0]);
+        Assert.Equal("../dotfiles/cursor-mcp.json", new FileInfo(CursorConfig).LinkTarget);
+        var servers = JsonNode.Parse(File.ReadAllText(target))!["mcpServers"]!.AsObject();
+        Assert.Equal(OpendeskCli.LauncherPath, servers["opendesk"]!["command"]!.GetValue<string>());
+        Assert.Equal("other-server", servers["other"]!["command"]!.GetValue<string>());
+
+        var removed = await Mcp("uninstall", "cursor");
+        Assert.True(removed.Exit == 0, removed.Err);
+        Assert.Equal($"✓ Removed opendesk from Cursor (user scope): {CursorConfig}", removed.Out.Trim());
+        Assert.Equal("../dotfiles/cursor-mcp.json", new FileInfo(CursorConfig).LinkTarget);
+        Assert.False(JsonNode.Parse(File.ReadAllText(target))!["mcpServers"]!.AsObject().ContainsKey("opendesk"));
+        Assert.Equal(["cursor-mcp.json"], Directory.GetFiles(dotfiles).Select(Path.GetFileName));
+        Assert.Equal(["mcp.json"], Directory.GetFileSystemEntries(Path.GetDirectoryName(CursorConfig)!).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task A_configuration_with_comments_is_left_as_it_was_and_the_entry_to_add_by_hand_is_shown()
+    {
+        const string commented = """
+            {
+              // servers for this machine
+              "mcpServers": { /* none yet */ }
+            }
+            """;
+        Directory.CreateDirectory(Path.GetDirectoryName(CursorConfig)!);
+        File.WriteAllText(CursorConfig, commented);
+
+        var installed = await Mcp("install", "cursor");
+
+        Assert.Equal(1, installed.Exit);
+        Assert.Equal(
+            $$"""
+            ERROR: {{CursorConfig}} contains comments, which rewriting it would drop; it was left as it is. Add opendesk under "mcpServers" by hand:
+              "opendesk": {
+                "command": "{{OpendeskCli.LauncherPath}}",
+                "args": [
+                  "mcp"
+                ]
+              }
+            """,
+            installed.Err.TrimEnd());
+        Assert.Equal(commented, File.ReadAllText(CursorConfig));
+    }
+
+    [Fact]
+    public async Task Uninstalling_from_a_configuration_with_comments_says_to_remove_the_entry_by_hand()
+    {
+        var commented = $$"""
+            {
+              "mcpServers": {
+                // added by opendesk
+                "opendesk": { "command": "{{OpendeskCli.LauncherPath}}", "args": ["mcp"] }
+              }
+            }
+            """;
+        Directory.CreateDirectory(Path.GetDirectoryName(CursorConfig)!);
+        File.WriteAllText(CursorConfig, commented);
+
+        var removed = await Mcp("uninstall", "cursor");
+
+        Assert.Equal(1, removed.Exit);
+        Assert.Equal(
+            $"ERROR: {CursorConfig} contains comments, which rewriting it would drop; it was left as it is. Remove the \"opendesk\" entry under \"mcpServers\" by hand.",
+            removed.Err.Trim());
+        Assert.Equal(commented, File.ReadAllText(CursorConfig));
+    }
+
+    [Fact]
+    public async Task A_configuration_that_repeats_a_key_is_refused_naming_the_key_and_left_as_it_was()
+    {
+        const string repeated = """{"mcpServers":{},"mcpServers":{"files":{"command":"npx"}}}""";
+        Directory.CreateDirectory(Path.GetDirectoryName(CursorConfig)!);
+        File.WriteAllText(CursorConfig, repeated);
+
+        var installed = await Mcp("install", "cursor");
+
+        Assert.Equal(1, installed.Exit);
+        Assert.Equal(
+            $"ERROR: {CursorConfig} repeats the key \"mcpServers\" in one object, so which one counts is unclear; keep one of them, the file was left as it is",
+            installed.Err.Trim());
+        Assert.Equal(repeated, File.ReadAllText(CursorConfig));
+        Assert.Equal(["mcp.json"], Directory.GetFileSystemEntries(Path.GetDirectoryName(CursorConfig)!).Select(Path.GetFileName));
+    }
+
+    public void Dispose() => _scope.Dispose();
+
+    /// <summary>Runs <c>opendesk mcp</c> with this test's user home, where the clients' user-scope files live.</summary>
+    private Task<(int Exit, string Out, string Err)> Mcp(params string[] args) =>
+        OpendeskCli.RunAsync(new Dictionary<string, string> { ["HOME"] = _userHome }, ["mcp", .. args]);
+}
