@@ -113,9 +113,86 @@ public sealed class McpInstallCommandTests : IDisposable
         Assert.Equal(["mcp.json"], Directory.GetFileSystemEntries(Path.GetDirectoryName(CursorConfig)!).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task Reinstalling_for_claude_code_never_removes_the_working_entry_and_updates_it_in_place()
+    {
+        var config = Path.Combine(_userHome, ".claude.json");
+        File.WriteAllText(config, """{ "numStartups": 5, "mcpServers": { "opendesk": { "type": "stdio", "command": "/old/opendesk", "args": ["mcp"] } } }""");
+        FakeClaude(addExit: 1, addSays: "MCP server opendesk already exists in user config");
+
+        var installed = await Mcp("install", "claude-code");
+
+        Assert.True(installed.Exit == 0, installed.Err);
+        Assert.Equal(
+            $"`claude mcp add` did not add it (exit 1: MCP server opendesk already exists in user config); writing {config} instead.\n" +
+            $"✓ Updated opendesk in Claude Code (user scope): {config}\n" +
+            "  Restart Claude Code (or reload its MCP servers) to use it.",
+            installed.Out.Trim());
+        Assert.Equal([$"mcp add --scope user opendesk -- {OpendeskCli.LauncherPath} mcp"], ClaudeCalls());
+        var root = JsonNode.Parse(File.ReadAllText(config))!;
+        Assert.Equal(OpendeskCli.LauncherPath, root["mcpServers"]!["opendesk"]!["command"]!.GetValue<string>());
+        Assert.Equal(5, root["numStartups"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Uninstalling_from_claude_code_says_what_claude_mcp_remove_did()
+    {
+        var config = Path.Combine(_userHome, ".claude.json");
+        File.WriteAllText(config, """{ "mcpServers": {} }""");
+        FakeClaude(removeExit: 1, removeSays: "No MCP server found with name: opendesk");
+
+        var absent = await Mcp("uninstall", "claude-code");
+
+        Assert.True(absent.Exit == 0, absent.Err);
+        Assert.Equal(
+            $"`claude mcp remove` did not remove it (exit 1: No MCP server found with name: opendesk); looking in {config} instead.\n" +
+            $"opendesk was not in Claude Code (user scope): {config}",
+            absent.Out.Trim());
+
+        FakeClaude(removeExit: 0, removeSays: "Removed MCP server opendesk from user config");
+        var removed = await Mcp("uninstall", "claude-code", "--scope", "project");
+
+        Assert.True(removed.Exit == 0, removed.Err);
+        Assert.Equal("✓ Removed opendesk from Claude Code (project scope) with `claude mcp remove`.", removed.Out.Trim());
+        Assert.Equal(["mcp remove --scope user opendesk", "mcp remove --scope project opendesk"], ClaudeCalls());
+        Assert.Equal("""{ "mcpServers": {} }""", File.ReadAllText(config));
+    }
+
     public void Dispose() => _scope.Dispose();
 
-    /// <summary>Runs <c>opendesk mcp</c> with this test's user home, where the clients' user-scope files live.</summary>
+    private string ClaudeDirectory => Path.Combine(_userHome, "bin");
+
+    private string ClaudeLog => Path.Combine(_userHome, "claude-calls.log");
+
+    /// <summary>
+    /// Runs <c>opendesk mcp</c> with this test's user home, where the clients' user-scope files live, and with
+    /// <see cref="FakeClaude"/>'s directory first on PATH.
+    /// </summary>
     private Task<(int Exit, string Out, string Err)> Mcp(params string[] args) =>
-        OpendeskCli.RunAsync(new Dictionary<string, string> { ["HOME"] = _userHome }, ["mcp", .. args]);
+        OpendeskCli.RunAsync(
+            new Dictionary<string, string>
+            {
+                ["HOME"] = _userHome,
+                ["PATH"] = $"{ClaudeDirectory}:{Environment.GetEnvironmentVariable("PATH")}",
+            },
+            ["mcp", .. args]);
+
+    /// <summary>A stand-in for Claude Code's <c>claude</c> command: it logs its arguments, says a line on stderr and exits as told.</summary>
+    private void FakeClaude(int addExit = 0, string addSays = "", int removeExit = 0, string removeSays = "")
+    {
+        var script = Path.Combine(Directory.CreateDirectory(ClaudeDirectory).FullName, "claude");
+        File.WriteAllText(script, $$"""
+            #!/bin/sh
+            echo "$*" >> '{{ClaudeLog}}'
+            case "$2" in
+              add) echo '{{addSays}}' >&2; exit {{addExit}} ;;
+              remove) echo '{{removeSays}}' >&2; exit {{removeExit}} ;;
+            esac
+            exit 64
+
+            """);
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private string[] ClaudeCalls() => File.Exists(ClaudeLog) ? File.ReadAllLines(ClaudeLog) : [];
 }
