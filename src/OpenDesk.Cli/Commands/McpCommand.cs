@@ -172,6 +172,9 @@ internal static class McpCommand
             builder.SetMinimumLevel(level);
             builder.AddFilter("Microsoft", LogLevel.Warning);
             builder.AddFilter("ModelContextProtocol", verbose ? LogLevel.Debug : LogLevel.Warning);
+
+            // The host's one error, a listener that failed to start, is reported as a single ERROR line by the endpoint.
+            builder.AddFilter("Microsoft.Extensions.Hosting", verbose ? LogLevel.Debug : LogLevel.None);
             builder.AddProvider(new StderrLoggerProvider(level));
         });
 

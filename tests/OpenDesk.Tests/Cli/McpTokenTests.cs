@@ -63,6 +63,7 @@ public sealed class McpTokenTests : IDisposable
     [Theory]
     [InlineData("127.0.0.1:8765", "127.0.0.1", 8765)]
     [InlineData("localhost:80", "127.0.0.1", 80)]
+    [InlineData("LocalHost:80", "127.0.0.1", 80)]
     [InlineData("[::1]:9000", "::1", 9000)]
     [InlineData("0.0.0.0:0", "0.0.0.0", 0)]
     [InlineData("8765", "127.0.0.1", 8765)]
@@ -79,6 +80,10 @@ public sealed class McpTokenTests : IDisposable
     [InlineData("example.com:80")]
     [InlineData("127.0.0.1:")]
     [InlineData("")]
+    [InlineData("::1")]
+    [InlineData("[::1]")]
+    [InlineData("[::1]8765")]
+    [InlineData("[::1:8765")]
     public void Bad_listen_addresses_are_refused_with_the_form_expected(string text)
     {
         Assert.False(McpHttpEndpoint.TryParse(text, out _, out _, out var error));
