@@ -26,6 +26,29 @@ public sealed class McpTokenTests : IDisposable
     }
 
     [Fact]
+    public void Processes_starting_at_once_never_read_a_token_half_made_and_all_use_the_one_that_won()
+    {
+        const int Racers = 8;
+        for (var round = 0; round < 25; round++)
+        {
+            var home = new OpenDeskHome(Directory.CreateDirectory(Path.Combine(_directory, $"race-{round}")).FullName);
+            using var start = new Barrier(Racers);
+            var tokens = new string[Racers];
+            var racers = Enumerable.Range(0, Racers).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                tokens[i] = McpToken.LoadOrCreate(home);
+            })).ToList();
+            racers.ForEach(t => t.Start());
+            racers.ForEach(t => t.Join());
+
+            Assert.Single(tokens.Distinct());
+            Assert.Equal(tokens[0] + "\n", File.ReadAllText(McpToken.PathIn(home)));
+            Assert.Equal([McpToken.FileName], Directory.GetFiles(home.Path).Select(Path.GetFileName));
+        }
+    }
+
+    [Fact]
     public void A_token_file_others_can_read_is_refused_and_left_alone()
     {
         var token = McpToken.LoadOrCreate(Home);
