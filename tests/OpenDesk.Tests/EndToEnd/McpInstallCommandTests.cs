@@ -53,8 +53,7 @@ public sealed class McpInstallCommandTests : IDisposable
               "mcpServers": { /* none yet */ }
             }
             """;
-        Directory.CreateDirectory(Path.GetDirectoryName(CursorConfig)!);
-        File.WriteAllText(CursorConfig, commented);
+        WriteCursorConfig(commented);
 
         var installed = await Mcp("install", "cursor");
 
@@ -84,8 +83,7 @@ public sealed class McpInstallCommandTests : IDisposable
               }
             }
             """;
-        Directory.CreateDirectory(Path.GetDirectoryName(CursorConfig)!);
-        File.WriteAllText(CursorConfig, commented);
+        WriteCursorConfig(commented);
 
         var removed = await Mcp("uninstall", "cursor");
 
@@ -100,8 +98,7 @@ public sealed class McpInstallCommandTests : IDisposable
     public async Task A_configuration_that_repeats_a_key_is_refused_naming_the_key_and_left_as_it_was()
     {
         const string repeated = """{"mcpServers":{},"mcpServers":{"files":{"command":"npx"}}}""";
-        Directory.CreateDirectory(Path.GetDirectoryName(CursorConfig)!);
-        File.WriteAllText(CursorConfig, repeated);
+        WriteCursorConfig(repeated);
 
         var installed = await Mcp("install", "cursor");
 
@@ -159,6 +156,12 @@ public sealed class McpInstallCommandTests : IDisposable
     }
 
     public void Dispose() => _scope.Dispose();
+
+    private void WriteCursorConfig(string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(CursorConfig)!);
+        File.WriteAllText(CursorConfig, text);
+    }
 
     private string ClaudeDirectory => Path.Combine(_userHome, "bin");
 
