@@ -38,7 +38,7 @@ internal static class ControllerCommands
         var host = new Argument<string>("host") { Description = "address of the machine running `opendesk pair`" };
         var code = new Argument<string>("code") { Description = "the 6-digit pairing code it shows" };
         var port = new Option<int>("--port") { Description = "its port", DefaultValueFactory = _ => 8423 }.Port(allowAny: false);
-        var name = new Option<string?>("--name") { Description = "name to store it under (default peer-xxxxxx); must not be taken" };
+        var name = new Option<string?>("--name") { Description = "name to store it under (default peer-xxxxxx); must not be taken, nor 'local' (this machine in `opendesk mcp`)" };
         var legacy = new Option<bool>("--legacy")
         {
             Description = "pair by protocol v1, for a machine without CPace pairing (its code can be brute-forced offline by anyone on the network)",
@@ -66,6 +66,11 @@ internal static class ControllerCommands
         {
             var home = Cli.HomeOf(parse);
             var store = new TrustStore(home);
+            if (parse.GetValue(name) is { } reserved)
+            {
+                PeerNameRules.RefuseReserved(reserved, "choose another --name");
+            }
+
             if (parse.GetValue(name) is { } wanted && store.List().FirstOrDefault(p => p.Name == wanted) is { } taken)
             {
                 throw new CliException(

@@ -101,16 +101,17 @@ internal static class McpCommand
             var target = McpClient.All.Single(c => c.Id == parse.GetValue(client));
             var home = parse.GetValue(Cli.Home) is null ? null : Cli.HomeOf(parse).Path;
             var places = new McpConfigPlaces(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), Directory.GetCurrentDirectory());
-            return Run(target, parse.GetValue(scope)!, install, places, SelfProgram.Current(), home, ServiceCommands.RunProcess, FindOnPath("claude"), Console.Out);
+            return Run(target, parse.GetValue(scope)!, install, places, SelfProgram.Current(), home, ProgramOutcome.Run, FindOnPath("claude"), Console.Out);
         });
         return command;
     }
 
     /// <summary>
     /// Installs or removes the entry. For Claude Code, its own <c>claude mcp</c> command does it when it is on PATH
-    /// (it knows where its configuration lives); otherwise the JSON file is edited directly.
+    /// (it knows where its configuration lives); when that fails (the entry is there already, or is not, or
+    /// <c>claude</c> itself fails) the JSON file is edited directly, which updates an entry in place.
     /// </summary>
-    internal static int Run(McpClient client, string scope, bool install, McpConfigPlaces places, IReadOnlyList<string> program, string? home, CommandRunner run, string? claude, TextWriter output)
+    internal static int Run(McpClient client, string scope, bool install, McpConfigPlaces places, IReadOnlyList<string> program, string? home, ProgramRunner run, string? claude, TextWriter output)
     {
         if (client.ConfigPath(scope, places.UserHome, places.WorkingDirectory) is not { } path)
         {
@@ -120,22 +121,23 @@ internal static class McpCommand
         var entry = McpClientConfig.Entry(client, program, home);
         if (client == McpClient.ClaudeCode && claude is not null)
         {
-            // Remove first: `claude mcp add` refuses a name that exists, and install must be repeatable.
-            run(claude, ["mcp", "remove", "--scope", scope, McpClientConfig.ServerKey]);
-            if (!install)
+            // Never remove before adding: if the add then failed, a working entry would be gone. `claude mcp add`
+            // refuses a name it has, so a reinstall goes on to update the file in place.
+            string[] arguments = install
+                ? ["mcp", "add", "--scope", scope, McpClientConfig.ServerKey, "--", .. program, "mcp", .. home is null ? Array.Empty<string>() : ["--home", home]]
+                : ["mcp", "remove", "--scope", scope, McpClientConfig.ServerKey];
+            var outcome = run(claude, arguments);
+            if (outcome.Succeeded)
             {
-                output.WriteLine($"✓ Removed opendesk from {client.Name} ({scope} scope) with `claude mcp remove`.");
+                output.WriteLine(install
+                    ? $"✓ Added opendesk to {client.Name} ({scope} scope) with `claude mcp add`."
+                    : $"✓ Removed opendesk from {client.Name} ({scope} scope) with `claude mcp remove`.");
                 return 0;
             }
 
-            string[] add = ["mcp", "add", "--scope", scope, McpClientConfig.ServerKey, "--", .. program, "mcp", .. home is null ? Array.Empty<string>() : ["--home", home]];
-            if (run(claude, add))
-            {
-                output.WriteLine($"✓ Added opendesk to {client.Name} ({scope} scope) with `claude mcp add`.");
-                return 0;
-            }
-
-            output.WriteLine($"`claude mcp add` failed; writing {path} instead.");
+            output.WriteLine(install
+                ? $"`claude mcp add` did not add it ({outcome.Describe()}); writing {path} instead."
+                : $"`claude mcp remove` did not remove it ({outcome.Describe()}); looking in {path} instead.");
         }
 
         try
@@ -170,6 +172,9 @@ internal static class McpCommand
             builder.SetMinimumLevel(level);
             builder.AddFilter("Microsoft", LogLevel.Warning);
             builder.AddFilter("ModelContextProtocol", verbose ? LogLevel.Debug : LogLevel.Warning);
+
+            // The host's one error, a listener that failed to start, is reported as a single ERROR line by the endpoint.
+            builder.AddFilter("Microsoft.Extensions.Hosting", verbose ? LogLevel.Debug : LogLevel.None);
             builder.AddProvider(new StderrLoggerProvider(level));
         });
 

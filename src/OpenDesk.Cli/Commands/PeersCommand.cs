@@ -81,7 +81,7 @@ internal static class PeersCommand
     {
         var rename = new Command("rename", "Give a peer a new name");
         var target = new Argument<string>("target") { Description = "current name or fingerprint" };
-        var newName = new Argument<string>("new") { Description = "the new name, not taken by another peer" };
+        var newName = new Argument<string>("new") { Description = "the new name, not taken by another peer, nor 'local' (this machine in `opendesk mcp`)" };
         rename.Arguments.Add(target);
         rename.Arguments.Add(newName);
         rename.Validators.Add(result =>
@@ -95,6 +95,7 @@ internal static class PeersCommand
         {
             var from = parse.GetValue(target)!;
             var to = parse.GetValue(newName)!;
+            PeerNameRules.RefuseReserved(to, "choose another name");
             var store = new TrustStore(Cli.HomeOf(parse));
             var peers = store.List();
             if (PeerSelector.FindOne(peers, from, "peers rename") is not { } peer)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -25,16 +26,40 @@ internal static class McpHttpEndpoint
         address = IPAddress.Loopback;
         port = 0;
         error = "";
-        var colon = text.LastIndexOf(':');
-        var host = colon < 0 ? "127.0.0.1" : text[..colon].Trim('[', ']');
-        var portText = colon < 0 ? text : text[(colon + 1)..];
+        string host;
+        string portText;
+        if (text.StartsWith('['))
+        {
+            var close = text.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || !text.AsSpan(close + 1).StartsWith(":"))
+            {
+                error = $"--http takes an IPv6 address in brackets followed by the port, e.g. [::1]:8765; got '{text}'";
+                return false;
+            }
+
+            host = text[1..close];
+            portText = text[(close + 2)..];
+        }
+        else if (text.Count(c => c == ':') > 1)
+        {
+            // Without brackets, where an IPv6 address ends and the port begins is a guess.
+            error = $"--http takes an IPv6 address in brackets followed by the port, e.g. [::1]:8765; got '{text}'";
+            return false;
+        }
+        else
+        {
+            var colon = text.LastIndexOf(':');
+            host = colon < 0 ? "127.0.0.1" : text[..colon];
+            portText = colon < 0 ? text : text[(colon + 1)..];
+        }
+
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
         {
             error = $"--http takes HOST:PORT (e.g. 127.0.0.1:8765), got '{text}'";
             return false;
         }
 
-        if (host == "localhost")
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
             address = IPAddress.Loopback;
             return true;
@@ -79,7 +104,11 @@ internal static class McpHttpEndpoint
         }
         catch (IOException ex)
         {
-            return Cli.Error($"cannot listen on {address}:{port}: {ex.Message}");
+            return Cli.Error($"cannot listen on {new IPEndPoint(address, port)}: {ex.Message}");
+        }
+        catch (SocketException ex)
+        {
+            return Cli.Error($"cannot listen on {new IPEndPoint(address, port)}: {ex.Message}; {BindAdvice(ex.SocketErrorCode)}");
         }
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? $"http://{address}:{port}";
@@ -96,4 +125,11 @@ internal static class McpHttpEndpoint
         await app.StopAsync(CancellationToken.None);
         return 0;
     }
+
+    private static string BindAdvice(SocketError error) => error switch
+    {
+        SocketError.AddressNotAvailable => "no network interface of this machine has that address; give one it has (`ip addr` lists them), 127.0.0.1, or 0.0.0.0 for all",
+        SocketError.AccessDenied => "ports below 1024 need privileges; choose a port of 1024 or above",
+        _ => "choose another address or port with --http",
+    };
 }

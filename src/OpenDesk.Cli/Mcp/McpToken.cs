@@ -24,23 +24,42 @@ internal static class McpToken
         if (!File.Exists(path))
         {
             var fresh = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            var temp = Path.Combine(home.Path, $".{FileName}.{Guid.NewGuid():N}.tmp");
             try
             {
-                // CreateNew at 0600 from the start: a secret is never readable by others, and two processes never both write one.
+                // Written whole at 0600 under a name of its own, then given its real name in a way that never replaces
+                // a file: a secret is never readable by others, a process starting at the same moment never reads a
+                // file still empty, and of two that race, one token wins and both use it.
                 var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
                 if (!OperatingSystem.IsWindows())
                 {
                     options.UnixCreateMode = OwnerOnly;
                 }
 
-                using var stream = new FileStream(path, options);
-                stream.Write(Encoding.ASCII.GetBytes(fresh + "\n"));
-                stream.Flush(flushToDisk: true);
-                return fresh;
+                using (var stream = new FileStream(temp, options))
+                {
+                    stream.Write(Encoding.ASCII.GetBytes(fresh + "\n"));
+                    stream.Flush(flushToDisk: true);
+                }
+
+                if (OperatingSystem.IsWindows())
+                {
+                    File.Move(temp, path, overwrite: false);
+                    return fresh;
+                }
+
+                if (HardLink.TryCreate(temp, path))
+                {
+                    return fresh;
+                }
             }
             catch (IOException) when (File.Exists(path))
             {
                 // Another process made it first: use that one.
+            }
+            finally
+            {
+                File.Delete(temp);
             }
         }
 

@@ -130,16 +130,11 @@ public sealed class McpInstallTests : IDisposable
     }
 
     [Fact]
-    public void With_the_claude_command_on_path_claude_code_is_configured_through_it_and_repeatably()
+    public void With_the_claude_command_on_path_claude_code_is_configured_through_it_and_nothing_is_removed_first()
     {
         Assert.Equal(0, McpCommand.Run(McpClient.ClaudeCode, "project", install: true, Places, Program, "/srv/h", Run, claude: "/usr/bin/claude", _output));
 
-        Assert.Equal(
-            [
-                "/usr/bin/claude mcp remove --scope project opendesk",
-                "/usr/bin/claude mcp add --scope project opendesk -- /opt/od/opendesk mcp --home /srv/h",
-            ],
-            _commands);
+        Assert.Equal(["/usr/bin/claude mcp add --scope project opendesk -- /opt/od/opendesk mcp --home /srv/h"], _commands);
         Assert.False(File.Exists(Path.Combine(Project, ".mcp.json")));
 
         Assert.Equal(0, McpCommand.Run(McpClient.ClaudeCode, "project", install: false, Places, Program, null, Run, claude: "/usr/bin/claude", _output));
@@ -152,11 +147,76 @@ public sealed class McpInstallTests : IDisposable
         Assert.Equal(0, McpCommand.Run(McpClient.ClaudeCode, "user", install: true, Places, Program, null, (program, args) =>
         {
             Run(program, args);
-            return args[1] != "add";
+            return args[1] == "add" ? new ProgramOutcome(1, "MCP server opendesk already exists in user config\n") : new ProgramOutcome(0, "");
         }, claude: "/usr/bin/claude", _output));
 
-        Assert.Contains("`claude mcp add` failed", _output.ToString(), StringComparison.Ordinal);
-        Assert.Equal("/opt/od/opendesk", Read(Path.Combine(UserHome, ".claude.json"))["mcpServers"]!["opendesk"]!["command"]!.GetValue<string>());
+        var path = Path.Combine(UserHome, ".claude.json");
+        Assert.Equal(
+            $"`claude mcp add` did not add it (exit 1: MCP server opendesk already exists in user config); writing {path} instead.\n" +
+            $"✓ Added opendesk to Claude Code (user scope): {path}\n",
+            string.Join('\n', _output.ToString().Split('\n').Take(2)) + "\n");
+        Assert.Equal(["/usr/bin/claude mcp add --scope user opendesk -- /opt/od/opendesk mcp"], _commands);
+        Assert.Equal("/opt/od/opendesk", Read(path)["mcpServers"]!["opendesk"]!["command"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_file_another_program_rewrote_meanwhile_is_edited_again_on_what_that_program_wrote()
+    {
+        var path = Path.Combine(UserHome, ".claude.json");
+        File.WriteAllText(path, """{ "numStartups": 1, "mcpServers": {} }""");
+        var rewrites = 0;
+
+        var change = McpClientConfig.Install(path, McpClientConfig.Entry(McpClient.ClaudeCode, Program, null), () =>
+        {
+            if (rewrites++ == 0)
+            {
+                File.WriteAllText(path, """{ "numStartups": 2, "mcpServers": { "files": { "command": "npx" } } }""");
+            }
+        });
+
+        Assert.Equal(McpClientConfig.Change.Added, change);
+        Assert.Equal(2, rewrites);
+        var root = Read(path);
+        Assert.Equal(2, root["numStartups"]!.GetValue<int>());
+        Assert.Equal("npx", root["mcpServers"]!["files"]!["command"]!.GetValue<string>());
+        Assert.Equal("/opt/od/opendesk", root["mcpServers"]!["opendesk"]!["command"]!.GetValue<string>());
+        Assert.Single(Directory.GetFiles(UserHome));
+    }
+
+    [Fact]
+    public void A_file_that_keeps_changing_is_left_as_the_other_program_wrote_it()
+    {
+        var path = Path.Combine(UserHome, ".claude.json");
+        File.WriteAllText(path, """{ "numStartups": 0 }""");
+        var rewrites = 0;
+
+        var refused = Assert.Throws<OpenDeskException>(() => McpClientConfig.Install(path, McpClientConfig.Entry(McpClient.ClaudeCode, Program, null), () =>
+            File.WriteAllText(path, $$"""{ "numStartups": {{++rewrites}} }""")));
+
+        Assert.Equal(
+            $"{path} kept changing while opendesk edited it (3 tries): another program is rewriting it. It holds what that program wrote; quit that program (e.g. Claude Code) and run this again.",
+            refused.Message);
+        Assert.Equal("""{ "numStartups": 3 }""", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(UserHome));
+    }
+
+    [Fact]
+    public void A_file_another_program_removed_meanwhile_is_not_brought_back_from_the_old_copy()
+    {
+        var path = Path.Combine(UserHome, ".claude.json");
+        File.WriteAllText(path, """{ "secret": "old" }""");
+        var rewrites = 0;
+
+        McpClientConfig.Install(path, McpClientConfig.Entry(McpClient.ClaudeCode, Program, null), () =>
+        {
+            if (rewrites++ == 0)
+            {
+                File.Delete(path);
+            }
+        });
+
+        Assert.False(Read(path).ContainsKey("secret"));
+        Assert.Equal("/opt/od/opendesk", Read(path)["mcpServers"]!["opendesk"]!["command"]!.GetValue<string>());
     }
 
     public void Dispose()
@@ -168,10 +228,10 @@ public sealed class McpInstallTests : IDisposable
     private int Install(McpClient client, string scope, string? home = null) =>
         McpCommand.Run(client, scope, install: true, Places, Program, home, Run, claude: null, _output);
 
-    private bool Run(string program, IReadOnlyList<string> arguments)
+    private ProgramOutcome Run(string program, IReadOnlyList<string> arguments)
     {
         _commands.Add(string.Join(' ', [program, .. arguments]));
-        return true;
+        return new ProgramOutcome(0, "");
     }
 
     private static JsonObject Read(string path) => JsonNode.Parse(File.ReadAllText(path))!.AsObject();

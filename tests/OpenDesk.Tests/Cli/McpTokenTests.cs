@@ -26,6 +26,29 @@ public sealed class McpTokenTests : IDisposable
     }
 
     [Fact]
+    public void Processes_starting_at_once_never_read_a_token_half_made_and_all_use_the_one_that_won()
+    {
+        const int Racers = 8;
+        for (var round = 0; round < 25; round++)
+        {
+            var home = new OpenDeskHome(Directory.CreateDirectory(Path.Combine(_directory, $"race-{round}")).FullName);
+            using var start = new Barrier(Racers);
+            var tokens = new string[Racers];
+            var racers = Enumerable.Range(0, Racers).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                tokens[i] = McpToken.LoadOrCreate(home);
+            })).ToList();
+            racers.ForEach(t => t.Start());
+            racers.ForEach(t => t.Join());
+
+            Assert.Single(tokens.Distinct());
+            Assert.Equal(tokens[0] + "\n", File.ReadAllText(McpToken.PathIn(home)));
+            Assert.Equal([McpToken.FileName], Directory.GetFiles(home.Path).Select(Path.GetFileName));
+        }
+    }
+
+    [Fact]
     public void A_token_file_others_can_read_is_refused_and_left_alone()
     {
         var token = McpToken.LoadOrCreate(Home);
@@ -63,6 +86,7 @@ public sealed class McpTokenTests : IDisposable
     [Theory]
     [InlineData("127.0.0.1:8765", "127.0.0.1", 8765)]
     [InlineData("localhost:80", "127.0.0.1", 80)]
+    [InlineData("LocalHost:80", "127.0.0.1", 80)]
     [InlineData("[::1]:9000", "::1", 9000)]
     [InlineData("0.0.0.0:0", "0.0.0.0", 0)]
     [InlineData("8765", "127.0.0.1", 8765)]
@@ -79,6 +103,10 @@ public sealed class McpTokenTests : IDisposable
     [InlineData("example.com:80")]
     [InlineData("127.0.0.1:")]
     [InlineData("")]
+    [InlineData("::1")]
+    [InlineData("[::1]")]
+    [InlineData("[::1]8765")]
+    [InlineData("[::1:8765")]
     public void Bad_listen_addresses_are_refused_with_the_form_expected(string text)
     {
         Assert.False(McpHttpEndpoint.TryParse(text, out _, out _, out var error));

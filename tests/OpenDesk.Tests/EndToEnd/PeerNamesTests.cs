@@ -64,6 +64,26 @@ public sealed class PeerNamesTests : IDisposable
     }
 
     [Fact]
+    public async Task The_name_local_which_opendesk_mcp_reads_as_this_machine_is_refused_whatever_its_case()
+    {
+        var home = _scope.Home("c");
+        var store = new TrustStore(new OpenDeskHome(home));
+        store.Add(Key(1), "office", PeerRole.Remote);
+        var before = File.ReadAllText(store.FilePath);
+        using var nobody = LocalPorts.Refusing();
+
+        var paired = await OpendeskCli.RunAsync(
+            "pair-with", "127.0.0.1", "123456", "--port", LocalPorts.PortOf(nobody).ToString(CultureInfo.InvariantCulture), "--name", "local", "--home", home);
+        Assert.Equal(1, paired.Exit);
+        Assert.Equal("ERROR: the name 'local' is reserved: `opendesk mcp` uses it for this machine's own desktop; choose another --name.", paired.Err.Trim());
+
+        var renamed = await OpendeskCli.RunAsync("peers", "rename", "office", "Local", "--home", home);
+        Assert.Equal(1, renamed.Exit);
+        Assert.Equal("ERROR: the name 'Local' is reserved: `opendesk mcp` uses it for this machine's own desktop; choose another name.", renamed.Err.Trim());
+        Assert.Equal(before, File.ReadAllText(store.FilePath));
+    }
+
+    [Fact]
     public async Task Pairing_under_a_taken_name_is_refused_before_the_code_is_spent()
     {
         var home = _scope.Home("c");
